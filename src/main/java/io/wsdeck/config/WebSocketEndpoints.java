@@ -1,0 +1,81 @@
+package io.wsdeck.config;
+
+import io.wsdeck.echo.BinaryEchoHandler;
+import io.wsdeck.echo.MixedEchoHandler;
+import io.wsdeck.echo.TextEchoHandler;
+import io.wsdeck.handshake.HandshakeValidator;
+import io.wsdeck.push.TickRequest;
+import io.wsdeck.push.Ticker;
+import io.wsdeck.push.TickingHandler;
+import io.wsdeck.session.Endpoint;
+import io.wsdeck.session.ManagedSessionHandler;
+import io.wsdeck.session.SessionRegistry;
+import io.wsdeck.session.SessionSettings;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+/**
+ * The one place that knows the endpoint URLs: each echo handler, wrapped in ticks and session management,
+ * behind Spring's upgrade handling with wsdeck's handshake checks in front.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class WebSocketEndpoints implements WebSocketConfigurer {
+
+	private final WsdeckProperties properties;
+
+	private final SessionRegistry registry;
+
+	private final Ticker ticker;
+
+	WebSocketEndpoints(WsdeckProperties properties, SessionRegistry registry, Ticker ticker) {
+		this.properties = properties;
+		this.registry = registry;
+		this.ticker = ticker;
+	}
+
+	@Override
+	public void registerWebSocketHandlers(WebSocketHandlerRegistry handlers) {
+		WsdeckProperties.Endpoints paths = this.properties.endpoints();
+		TextEchoHandler text = new TextEchoHandler(this.properties.echo().greeting());
+		BinaryEchoHandler binary = new BinaryEchoHandler();
+		register(handlers, Endpoint.MIXED, paths.mixed(), new MixedEchoHandler(text, binary),
+				"it echoes text and binary messages and greets each client.");
+		register(handlers, Endpoint.TEXT, paths.text(), text,
+				"it echoes text messages, greets each client, and closes with 1003 on binary.");
+		register(handlers, Endpoint.BINARY, paths.binary(), binary,
+				"it echoes binary messages and closes with 1003 on text.");
+	}
+
+	private void register(WebSocketHandlerRegistry handlers, Endpoint endpoint, String path, WebSocketHandler echo,
+			String description) {
+		WsdeckProperties.Push push = this.properties.push();
+		WebSocketHandler handler = new ManagedSessionHandler(new TickingHandler(echo, this.ticker), endpoint,
+				this.registry, SessionSettings.from(this.properties));
+		handlers.addHandler(handler, path)
+			.addInterceptors(new HandshakeValidator(description),
+					new TickRequest(push.minTick(), push.maxTick(), endpoint.takesTextPushes()))
+			.setAllowedOriginPatterns(this.properties.endpoints().allowedOrigins().toArray(String[]::new));
+	}
+
+	/**
+	 * Tomcat allocates these buffers for every session when it opens, at full size. Large messages are handled
+	 * as fragments, so the buffers stay small and an idle session stays cheap (raising them to the maximum
+	 * message size, the usual advice, costs about three times that size per idle session).
+	 */
+	@Bean
+	ServletServerContainerFactoryBean webSocketContainer() {
+		int buffer = Math.toIntExact(this.properties.limits().messageBufferSize().toBytes());
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		container.setMaxTextMessageBufferSize(buffer);
+		container.setMaxBinaryMessageBufferSize(buffer);
+		return container;
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.wsdeck.handshake;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * Checks an upgrade request against RFC 6455 section 4.2.1 before Spring's handshake handler sees it, so each
+ * mistake gets its own status and explanation:
+ * <ul>
+ * <li>not {@code GET}: 405 with {@code Allow: GET};</li>
+ * <li>no {@code Upgrade} header (a browser tab, curl): 426 with {@code Upgrade: websocket} and how to connect;</li>
+ * <li>{@code Upgrade} or {@code Connection} not asking for websocket: 400;</li>
+ * <li>a version other than 13: 426 with {@code Sec-WebSocket-Version: 13} (section 4.4);</li>
+ * <li>a missing key, or one that is not the base64 of 16 bytes: 400.</li>
+ * </ul>
+ */
+public class HandshakeValidator implements HandshakeInterceptor {
+
+	static final String SUPPORTED_VERSION = "13";
+
+	private static final int KEY_BYTES = 16;
+
+	private final String description;
+
+	/** @param description one line saying what the endpoint does, for people who open it in a browser tab */
+	public HandshakeValidator(String description) {
+		this.description = description;
+	}
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Map<String, Object> attributes) throws Exception {
+		HttpHeaders headers = request.getHeaders();
+		String path = request.getURI().getRawPath();
+		if (!HttpMethod.GET.equals(request.getMethod())) {
+			response.getHeaders().setAllow(Set.of(HttpMethod.GET));
+			return HandshakeRefusal.refuse(request, response, HttpStatus.METHOD_NOT_ALLOWED,
+					"A WebSocket handshake is a GET request; got " + request.getMethod() + ".");
+		}
+		String upgrade = headers.getFirst(HttpHeaders.UPGRADE);
+		if (upgrade == null) {
+			response.getHeaders().set(HttpHeaders.UPGRADE, "websocket");
+			response.getHeaders().set(HttpHeaders.CONNECTION, "Upgrade");
+			return HandshakeRefusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED,
+					"This is a WebSocket endpoint: " + this.description + " Connect with a WebSocket client, e.g. in "
+							+ "the browser console: new WebSocket('ws://" + hostOf(request) + path + "'), or open / "
+							+ "for wsdeck's test page.");
+		}
+		if (!hasToken(List.of(upgrade), "websocket")) {
+			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+					"Upgrade must be \"websocket\"; got \"" + upgrade + "\".");
+		}
+		if (!hasToken(headers.getOrEmpty(HttpHeaders.CONNECTION), "upgrade")) {
+			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+					"Connection must include \"Upgrade\"; got \"" + String.join(", ",
+							headers.getOrEmpty(HttpHeaders.CONNECTION)) + "\".");
+		}
+		String version = headers.getFirst("Sec-WebSocket-Version");
+		if (!SUPPORTED_VERSION.equals(version == null ? null : version.trim())) {
+			response.getHeaders().set("Sec-WebSocket-Version", SUPPORTED_VERSION);
+			return HandshakeRefusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED,
+					"wsdeck speaks WebSocket version 13 (RFC 6455) only; got "
+							+ (version == null ? "no Sec-WebSocket-Version header" : "version " + version) + ".");
+		}
+		String key = headers.getFirst("Sec-WebSocket-Key");
+		if (key == null || key.isBlank()) {
+			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+					"Missing Sec-WebSocket-Key header.");
+		}
+		if (!isValidKey(key.trim())) {
+			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+					"Sec-WebSocket-Key must be the base64 encoding of 16 random bytes (RFC 6455 4.1); got \"" + key
+							+ "\".");
+		}
+		return true;
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Exception exception) {
+	}
+
+	static boolean isValidKey(String key) {
+		try {
+			return Base64.getDecoder().decode(key).length == KEY_BYTES;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	/** Header values are comma-separated, case-insensitive token lists ({@code keep-alive, Upgrade}). */
+	private static boolean hasToken(List<String> values, String token) {
+		for (String value : values) {
+			for (String part : value.split(",")) {
+				if (part.trim().equalsIgnoreCase(token)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static String hostOf(ServerHttpRequest request) {
+		String host = request.getHeaders().getFirst(HttpHeaders.HOST);
+		return host != null ? host : "localhost";
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.wsdeck.push;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.wsdeck.handshake.HandshakeRefusal;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Reads {@code ?tick=MS} from the handshake URL. An interval out of bounds, or not a number, is refused with 400
+ * at the handshake rather than silently clamped: the client asked for something it will not get.
+ */
+public class TickRequest implements HandshakeInterceptor {
+
+	static final String PARAMETER = "tick";
+
+	private static final String ATTRIBUTE = TickRequest.class.getName() + ".interval";
+
+	private final Duration min;
+
+	private final Duration max;
+
+	private final boolean allowed;
+
+	/** @param allowed whether the endpoint takes text pushes; ticks are text */
+	public TickRequest(Duration min, Duration max, boolean allowed) {
+		this.min = min;
+		this.max = max;
+		this.allowed = allowed;
+	}
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Map<String, Object> attributes) throws Exception {
+		String value = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(PARAMETER);
+		if (value == null) {
+			return true;
+		}
+		if (!this.allowed) {
+			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+					"Ticks are text messages; this endpoint is binary only. Ask for ?tick= on the text or mixed endpoint.");
+		}
+		long millis;
+		try {
+			millis = Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			millis = -1;
+		}
+		if (millis < this.min.toMillis() || millis > this.max.toMillis()) {
+			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+					"tick must be a whole number of milliseconds from " + this.min.toMillis() + " to "
+							+ this.max.toMillis() + "; got \"" + value + "\".");
+		}
+		attributes.put(ATTRIBUTE, Duration.ofMillis(millis));
+		return true;
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Exception exception) {
+	}
+
+	/** The interval the session asked for at its handshake, or {@code null}. */
+	static Duration intervalOf(WebSocketSession session) {
+		return (Duration) session.getAttributes().get(ATTRIBUTE);
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.wsdeck.session;
+
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+
+/**
+ * The data message a session is receiving, counted fragment by fragment. Tomcat's own buffers are kept small so
+ * idle sessions stay cheap, which means it cannot enforce the message size limit itself: this does, on the wire
+ * bytes (UTF-8 for text), before any fragment of an oversized message reaches a handler.
+ */
+final class InboundMessage {
+
+	private final long maxBytes;
+
+	/** Touched only by the container's read path, one thread at a time per session. */
+	private long bytes;
+
+	private int fragments;
+
+	InboundMessage(long maxBytes) {
+		this.maxBytes = maxBytes;
+	}
+
+	/**
+	 * Counts one fragment (or a whole message).
+	 * @return its payload size in bytes
+	 */
+	long add(WebSocketMessage<?> message) {
+		long size = MessageSize.of(message);
+		this.bytes += size;
+		this.fragments++;
+		return size;
+	}
+
+	boolean overLimit() {
+		return this.bytes > this.maxBytes;
+	}
+
+	long bytes() {
+		return this.bytes;
+	}
+
+	int fragments() {
+		return this.fragments;
+	}
+
+	long maxBytes() {
+		return this.maxBytes;
+	}
+
+	void reset() {
+		this.bytes = 0;
+		this.fragments = 0;
+	}
+
+	static boolean isData(WebSocketMessage<?> message) {
+		return message instanceof TextMessage || message instanceof BinaryMessage;
+	}
+
+}

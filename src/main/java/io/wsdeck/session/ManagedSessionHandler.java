@@ -1,0 +1,129 @@
+package io.wsdeck.session;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+
+/**
+ * Wraps an endpoint's handler: gives it a {@link ManagedSession} instead of the container's session, keeps the
+ * {@link SessionRegistry} current, enforces the message size limit, and writes the open, close and per-message
+ * log lines. Large messages arrive as fragments ({@link #supportsPartialMessages()}), so no session ever needs a
+ * buffer the size of the largest message.
+ */
+public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
+
+	private static final Logger log = LoggerFactory.getLogger(ManagedSessionHandler.class);
+
+	private final Endpoint endpoint;
+
+	private final SessionRegistry registry;
+
+	private final SessionSettings settings;
+
+	public ManagedSessionHandler(WebSocketHandler delegate, Endpoint endpoint, SessionRegistry registry,
+			SessionSettings settings) {
+		super(delegate);
+		this.endpoint = endpoint;
+		this.registry = registry;
+		this.settings = settings;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession container) throws Exception {
+		ManagedSession session = new ManagedSession(container, this.endpoint, this.settings);
+		this.registry.add(session);
+		log.info("Opened session {} on {} from {}, path {}, subprotocol {}, extensions {}", session.getId(),
+				this.endpoint.tag(), session.getRemoteAddress(), session.getUri() != null ? session.getUri().getPath() : "?",
+				orNone(session.getAcceptedProtocol()), session.getExtensions().isEmpty() ? "none" : session.getExtensions());
+		guarded(session, () -> getDelegate().afterConnectionEstablished(session));
+	}
+
+	@Override
+	public void handleMessage(WebSocketSession container, WebSocketMessage<?> message) throws Exception {
+		ManagedSession session = this.registry.find(container);
+		if (session == null) {
+			return; // already closed; the container may still hand over what was in flight
+		}
+		if (InboundMessage.isData(message)) {
+			InboundMessage inbound = session.inbound();
+			long size = inbound.add(message);
+			if (inbound.overLimit()) {
+				session.closeQuietly(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big: over "
+						+ inbound.maxBytes() + " bytes (limit wsdeck.limits.max-message-size)"));
+				return;
+			}
+			session.traffic().received(size, message.isLast());
+			if (message.isLast()) {
+				if (log.isDebugEnabled()) {
+					log.debug("Session {} received a {} message of {} bytes in {} fragment(s)", session.getId(),
+							message instanceof TextMessage ? "text" : "binary", inbound.bytes(), inbound.fragments());
+				}
+				inbound.reset();
+			}
+		}
+		guarded(session, () -> getDelegate().handleMessage(session, message));
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession container, Throwable exception) throws Exception {
+		ManagedSession session = this.registry.find(container);
+		log.warn("Transport error on session {}: {}", container.getId(), exception.toString());
+		getDelegate().handleTransportError(session != null ? session : container, exception);
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession container, CloseStatus status) throws Exception {
+		ManagedSession session = this.registry.find(container);
+		this.registry.remove(container);
+		if (session == null) {
+			return;
+		}
+		Duration open = Duration.between(session.openedAt(), java.time.Instant.now());
+		String by = session.closeSent() != null ? "server" : "client";
+		if (ManagedSession.isNormal(status)) {
+			log.info("Closed session {} on {}: {} \"{}\" by {} after {} ms; {}", session.getId(), this.endpoint.tag(),
+					status.getCode(), orNone(status.getReason()), by, open.toMillis(), session.traffic());
+		}
+		else {
+			log.warn("Closed session {} on {}: {} \"{}\" by {} after {} ms; {}", session.getId(), this.endpoint.tag(),
+					status.getCode(), orNone(status.getReason()), by, open.toMillis(), session.traffic());
+		}
+		getDelegate().afterConnectionClosed(session, status);
+	}
+
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
+	}
+
+	/** A handler failure closes only its own session, with 1011 and a reason the client can read. */
+	private void guarded(ManagedSession session, HandlerCall call) {
+		try {
+			call.run();
+		}
+		catch (Exception ex) {
+			log.warn("Handler failed on session {}", session.getId(), ex);
+			session.closeQuietly(CloseStatus.SERVER_ERROR.withReason("internal error: " + ex.getClass().getSimpleName()));
+		}
+	}
+
+	private static String orNone(String value) {
+		return value == null || value.isEmpty() ? "none" : value;
+	}
+
+	@FunctionalInterface
+	private interface HandlerCall {
+
+		void run() throws Exception;
+
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.wsdeck.session;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketSession;
+
+/** Every open session, by id: what broadcasts reach, metrics count and shutdown closes. */
+@Component
+public class SessionRegistry {
+
+	private final Map<String, ManagedSession> sessions = new ConcurrentHashMap<>();
+
+	void add(ManagedSession session) {
+		this.sessions.put(session.getId(), session);
+	}
+
+	void remove(WebSocketSession session) {
+		this.sessions.remove(session.getId());
+	}
+
+	/** The managed wrapper of a container session, or {@code null} once it has closed. */
+	ManagedSession find(WebSocketSession session) {
+		return this.sessions.get(session.getId());
+	}
+
+	public Collection<ManagedSession> all() {
+		return Collections.unmodifiableCollection(this.sessions.values());
+	}
+
+	public int size() {
+		return this.sessions.size();
+	}
+
+}
