@@ -1,6 +1,8 @@
 package io.wsdeck.session;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +88,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		if (session == null) {
 			return;
 		}
-		Duration open = Duration.between(session.openedAt(), java.time.Instant.now());
+		Duration open = Duration.between(session.openedAt(), Instant.now());
 		String by = session.closeSent() != null ? "server" : "client";
 		if (ManagedSession.isNormal(status)) {
 			log.info("Closed session {} on {}: {} \"{}\" by {} after {} ms; {}", session.getId(), this.endpoint.tag(),
@@ -104,10 +106,17 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		return true;
 	}
 
-	/** A handler failure closes only its own session, with 1011 and a reason the client can read. */
+	/**
+	 * A handler failure closes only its own session, with 1011 and a reason the client can read. A failed write
+	 * is not a handler failure: the connection is gone, Tomcat has closed the session, and there is no one to
+	 * tell.
+	 */
 	private void guarded(ManagedSession session, HandlerCall call) {
 		try {
 			call.run();
+		}
+		catch (IOException ex) {
+			log.info("Session {} lost its connection while sending: {}", session.getId(), ex.toString());
 		}
 		catch (Exception ex) {
 			log.warn("Handler failed on session {}", session.getId(), ex);

@@ -1,0 +1,79 @@
+package io.wsdeck.config;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad configuration stops startup with a message that names the property. */
+class ConfigValidationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+		.withUserConfiguration(PropertiesOnly.class);
+
+	@Test
+	void defaultsBindAndMatchTheDocumentedValues() {
+		this.runner.run(context -> {
+			WsdeckProperties properties = context.getBean(WsdeckProperties.class);
+			assertThat(properties.endpoints().mixed()).isEqualTo("/ws");
+			assertThat(properties.echo().greeting()).isEqualTo("world");
+			assertThat(properties.limits().maxMessageSize().toMegabytes()).isEqualTo(16);
+			assertThat(properties.push().minTick().toMillis()).isEqualTo(50);
+			assertThat(properties.admin().hasToken()).isFalse();
+		});
+	}
+
+	@Test
+	void sendBufferNotLargerThanMaxMessageFailsNamingBothProperties() {
+		assertStartupFailsNaming("wsdeck.outbound.send-buffer-limit must be larger than wsdeck.limits.max-message-size",
+				"wsdeck.limits.max-message-size=64MB");
+	}
+
+	@Test
+	void tinyMessageBufferFailsNamingTheProperty() {
+		assertStartupFailsNaming("wsdeck.limits.message-buffer-size", "wsdeck.limits.message-buffer-size=10B");
+	}
+
+	@Test
+	void pathWithoutSlashFailsNamingTheProperty() {
+		assertStartupFailsNaming("wsdeck.endpoints.text", "wsdeck.endpoints.text=ws/text");
+	}
+
+	@Test
+	void minTickLongerThanMaxTickFailsNamingTheProperties() {
+		assertStartupFailsNaming("wsdeck.push.min-tick", "wsdeck.push.min-tick=2h");
+	}
+
+	@Test
+	void unparseableSizeFailsNamingTheProperty() {
+		assertStartupFailsNaming("wsdeck.limits.max-message-size", "wsdeck.limits.max-message-size=lots");
+	}
+
+	private void assertStartupFailsNaming(String expected, String... properties) {
+		this.runner.withPropertyValues(properties).run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(messages(context.getStartupFailure())).contains(expected);
+		});
+	}
+
+	private static String messages(Throwable failure) {
+		StringBuilder all = new StringBuilder();
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			all.append(t.getMessage()).append('\n');
+		}
+		return all.toString();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(WsdeckProperties.class)
+	static class PropertiesOnly {
+
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.wsdeck.push;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.wsdeck.support.WsClient;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Broadcast over real HTTP from loopback to real WebSocket clients. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class BroadcastTest {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void broadcastReachesEveryTextSessionAndSaysHowMany() {
+		List<WsClient> clients = new ArrayList<>();
+		try (WsClient binaryOnly = WsClient.connect(this.port, "/ws/binary")) {
+			for (int i = 0; i < 4; i++) {
+				clients.add(WsClient.connectGreeted(this.port, i % 2 == 0 ? "/ws" : "/ws/text"));
+			}
+			ResponseEntity<String> response = post("news for everyone");
+
+			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+			assertThat(response.getBody()).isEqualTo("{\"reached\":4}");
+			for (WsClient client : clients) {
+				assertThat(client.nextText()).isEqualTo("news for everyone");
+			}
+			binaryOnly.sendBinary(new byte[] { 7 });
+			assertThat(binaryOnly.nextBinary()).as("the binary client got no text push before its echo")
+				.containsExactly(7);
+		}
+		finally {
+			clients.forEach(WsClient::close);
+		}
+	}
+
+	@Test
+	void emptyBodyIsRefusedWith400() {
+		ResponseEntity<String> response = post("");
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(response.getBody()).contains("empty");
+	}
+
+	private ResponseEntity<String> post(String body) {
+		return RestClient.create("http://127.0.0.1:" + this.port)
+			.post()
+			.uri("/api/broadcast")
+			.contentType(MediaType.TEXT_PLAIN)
+			.body(body)
+			.retrieve()
+			.onStatus(status -> true, (request, response) -> {
+			})
+			.toEntity(String.class);
+	}
+
+}
