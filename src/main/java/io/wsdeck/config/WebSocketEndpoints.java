@@ -1,14 +1,19 @@
 package io.wsdeck.config;
 
+import java.util.List;
+
 import io.wsdeck.echo.BinaryEchoHandler;
 import io.wsdeck.echo.MixedEchoHandler;
 import io.wsdeck.echo.TextEchoHandler;
+import io.wsdeck.handshake.HandshakeRefusal;
 import io.wsdeck.handshake.HandshakeValidator;
+import io.wsdeck.handshake.OriginCheck;
 import io.wsdeck.push.TickRequest;
 import io.wsdeck.push.Ticker;
 import io.wsdeck.push.TickingHandler;
 import io.wsdeck.session.Endpoint;
 import io.wsdeck.session.ManagedSessionHandler;
+import io.wsdeck.session.SessionObserver;
 import io.wsdeck.session.SessionRegistry;
 import io.wsdeck.session.SessionSettings;
 
@@ -34,10 +39,17 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 
 	private final Ticker ticker;
 
-	WebSocketEndpoints(WsdeckProperties properties, SessionRegistry registry, Ticker ticker) {
+	private final HandshakeRefusal refusal;
+
+	private final SessionObserver observer;
+
+	WebSocketEndpoints(WsdeckProperties properties, SessionRegistry registry, Ticker ticker, HandshakeRefusal refusal,
+			SessionObserver observer) {
 		this.properties = properties;
 		this.registry = registry;
 		this.ticker = ticker;
+		this.refusal = refusal;
+		this.observer = observer;
 	}
 
 	@Override
@@ -57,11 +69,16 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 			String description) {
 		WsdeckProperties.Push push = this.properties.push();
 		WebSocketHandler handler = new ManagedSessionHandler(new TickingHandler(echo, this.ticker), endpoint,
-				this.registry, SessionSettings.from(this.properties));
+				this.registry, SessionSettings.from(this.properties), this.observer);
+		List<String> origins = this.properties.endpoints().allowedOrigins();
+		// Order matters: protocol checks first, so a browser tab gets the "this is a WebSocket endpoint" answer
+		// rather than an origin refusal. Spring always appends its own origin interceptor (same-origin only unless
+		// given patterns); it gets the same patterns, so it passes whatever OriginCheck, which explains its
+		// refusals, has passed.
 		handlers.addHandler(handler, path)
-			.addInterceptors(new HandshakeValidator(description),
-					new TickRequest(push.minTick(), push.maxTick(), endpoint.takesTextPushes()))
-			.setAllowedOriginPatterns(this.properties.endpoints().allowedOrigins().toArray(String[]::new));
+			.addInterceptors(new HandshakeValidator(this.refusal, description), new OriginCheck(this.refusal, origins),
+					new TickRequest(this.refusal, push.minTick(), push.maxTick(), endpoint.takesTextPushes()))
+			.setAllowedOriginPatterns(origins.toArray(String[]::new));
 	}
 
 	/**

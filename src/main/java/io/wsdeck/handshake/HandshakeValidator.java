@@ -30,10 +30,13 @@ public class HandshakeValidator implements HandshakeInterceptor {
 
 	private static final int KEY_BYTES = 16;
 
+	private final HandshakeRefusal refusal;
+
 	private final String description;
 
 	/** @param description one line saying what the endpoint does, for people who open it in a browser tab */
-	public HandshakeValidator(String description) {
+	public HandshakeValidator(HandshakeRefusal refusal, String description) {
+		this.refusal = refusal;
 		this.description = description;
 	}
 
@@ -44,41 +47,41 @@ public class HandshakeValidator implements HandshakeInterceptor {
 		String path = request.getURI().getRawPath();
 		if (!HttpMethod.GET.equals(request.getMethod())) {
 			response.getHeaders().setAllow(Set.of(HttpMethod.GET));
-			return HandshakeRefusal.refuse(request, response, HttpStatus.METHOD_NOT_ALLOWED,
+			return this.refusal.refuse(request, response, HttpStatus.METHOD_NOT_ALLOWED, "method",
 					"A WebSocket handshake is a GET request; got " + request.getMethod() + ".");
 		}
 		String upgrade = headers.getFirst(HttpHeaders.UPGRADE);
 		if (upgrade == null) {
 			response.getHeaders().set(HttpHeaders.UPGRADE, "websocket");
 			response.getHeaders().set(HttpHeaders.CONNECTION, "Upgrade");
-			return HandshakeRefusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED,
+			return this.refusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED, "no-upgrade",
 					"This is a WebSocket endpoint: " + this.description + " Connect with a WebSocket client, e.g. in "
 							+ "the browser console: new WebSocket('ws://" + hostOf(request) + path + "'), or open / "
 							+ "for wsdeck's test page.");
 		}
 		if (!hasToken(List.of(upgrade), "websocket")) {
-			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-upgrade",
 					"Upgrade must be \"websocket\"; got \"" + upgrade + "\".");
 		}
 		if (!hasToken(headers.getOrEmpty(HttpHeaders.CONNECTION), "upgrade")) {
-			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-connection",
 					"Connection must include \"Upgrade\"; got \"" + String.join(", ",
 							headers.getOrEmpty(HttpHeaders.CONNECTION)) + "\".");
 		}
 		String version = headers.getFirst("Sec-WebSocket-Version");
 		if (!SUPPORTED_VERSION.equals(version == null ? null : version.trim())) {
 			response.getHeaders().set("Sec-WebSocket-Version", SUPPORTED_VERSION);
-			return HandshakeRefusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED,
+			return this.refusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED, "version",
 					"wsdeck speaks WebSocket version 13 (RFC 6455) only; got "
 							+ (version == null ? "no Sec-WebSocket-Version header" : "version " + version) + ".");
 		}
 		String key = headers.getFirst("Sec-WebSocket-Key");
 		if (key == null || key.isBlank()) {
-			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "no-key",
 					"Missing Sec-WebSocket-Key header.");
 		}
 		if (!isValidKey(key.trim())) {
-			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-key",
 					"Sec-WebSocket-Key must be the base64 encoding of 16 random bytes (RFC 6455 4.1); got \"" + key
 							+ "\".");
 		}

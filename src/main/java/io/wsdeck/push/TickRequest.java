@@ -29,8 +29,11 @@ public class TickRequest implements HandshakeInterceptor {
 
 	private final boolean allowed;
 
+	private final HandshakeRefusal refusal;
+
 	/** @param allowed whether the endpoint takes text pushes; ticks are text */
-	public TickRequest(Duration min, Duration max, boolean allowed) {
+	public TickRequest(HandshakeRefusal refusal, Duration min, Duration max, boolean allowed) {
+		this.refusal = refusal;
 		this.min = min;
 		this.max = max;
 		this.allowed = allowed;
@@ -44,7 +47,7 @@ public class TickRequest implements HandshakeInterceptor {
 			return true;
 		}
 		if (!this.allowed) {
-			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "tick-not-here",
 					"Ticks are text messages; this endpoint is binary only. Ask for ?tick= on the text or mixed endpoint.");
 		}
 		long millis;
@@ -55,7 +58,7 @@ public class TickRequest implements HandshakeInterceptor {
 			millis = -1;
 		}
 		if (millis < this.min.toMillis() || millis > this.max.toMillis()) {
-			return HandshakeRefusal.refuse(request, response, HttpStatus.BAD_REQUEST,
+			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-tick",
 					"tick must be a whole number of milliseconds from " + this.min.toMillis() + " to "
 							+ this.max.toMillis() + "; got \"" + value + "\".");
 		}

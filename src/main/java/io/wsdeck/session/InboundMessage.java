@@ -1,7 +1,5 @@
 package io.wsdeck.session;
 
-import org.springframework.web.socket.BinaryMessage;
-import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 
 /**
@@ -52,10 +50,6 @@ final class InboundMessage {
 	void reset() {
 		this.bytes = 0;
 		this.fragments = 0;
-	}
-
-	static boolean isData(WebSocketMessage<?> message) {
-		return message instanceof TextMessage || message instanceof BinaryMessage;
 	}
 
 }

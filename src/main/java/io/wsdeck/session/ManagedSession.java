@@ -35,13 +35,13 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final WebSocketSession container;
 
+	private final ConnectionWriter writer;
+
 	private final ConcurrentWebSocketSessionDecorator serialized;
 
 	private final Endpoint endpoint;
 
 	private final Instant openedAt = Instant.now();
-
-	private final Traffic traffic = new Traffic();
 
 	private final long heldLimit;
 
@@ -55,20 +55,26 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Guarded by {@link #lane}: pushes waiting for the open reply to finish. */
 	private final Queue<WebSocketMessage<?>> held = new ArrayDeque<>();
 
-	/** Guarded by {@link #lane}. */
-	private long heldBytes;
+	/** Written under {@link #lane}; read by metrics without it. */
+	private volatile long heldBytes;
 
 	private volatile CloseStatus closeSent;
 
-	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSettings settings) {
-		this(container, endpoint, new ConcurrentWebSocketSessionDecorator(container,
-				Math.toIntExact(settings.sendTimeLimit().toMillis()), settings.sendBufferBytes()), settings);
+	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSettings settings, SessionObserver observer) {
+		this(container, endpoint, settings, new ConnectionWriter(container, endpoint, observer));
 	}
 
-	private ManagedSession(WebSocketSession container, Endpoint endpoint, ConcurrentWebSocketSessionDecorator serialized,
-			SessionSettings settings) {
+	private ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSettings settings,
+			ConnectionWriter writer) {
+		this(container, endpoint, settings, writer, new ConcurrentWebSocketSessionDecorator(writer,
+				Math.toIntExact(settings.sendTimeLimit().toMillis()), settings.sendBufferBytes()));
+	}
+
+	private ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSettings settings,
+			ConnectionWriter writer, ConcurrentWebSocketSessionDecorator serialized) {
 		super(serialized);
 		this.container = container;
+		this.writer = writer;
 		this.serialized = serialized;
 		this.endpoint = endpoint;
 		this.heldLimit = settings.sendBufferBytes();
@@ -84,7 +90,16 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	public Traffic traffic() {
-		return this.traffic;
+		return this.writer.traffic();
+	}
+
+	/**
+	 * Bytes accepted for sending and not yet written to the connection: pushes held behind a reply, messages
+	 * queued behind the send in progress, and that send itself (a 10 MB send blocked on a slow client counts
+	 * 10 MB until it completes, where the concurrent decorator's own figure already reads 0).
+	 */
+	public long bufferedBytes() {
+		return this.writer.outstandingBytes() + this.heldBytes;
 	}
 
 	InboundMessage inbound() {
@@ -153,6 +168,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private boolean send(WebSocketMessage<?> message) throws IOException {
 		// Read the size first: Tomcat consumes a binary payload's buffer as it writes it.
 		long length = MessageSize.of(message);
+		this.writer.accepted(length);
 		try {
 			this.serialized.sendMessage(message);
 		}
@@ -167,7 +183,6 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			}
 			return false; // closed under us: the client sees the close, not a half-sent message
 		}
-		this.traffic.sent(length, message.isLast());
 		return true;
 	}
 

@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -30,18 +29,22 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 
 	private final SessionSettings settings;
 
+	private final SessionObserver observer;
+
 	public ManagedSessionHandler(WebSocketHandler delegate, Endpoint endpoint, SessionRegistry registry,
-			SessionSettings settings) {
+			SessionSettings settings, SessionObserver observer) {
 		super(delegate);
 		this.endpoint = endpoint;
 		this.registry = registry;
 		this.settings = settings;
+		this.observer = observer;
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession container) throws Exception {
-		ManagedSession session = new ManagedSession(container, this.endpoint, this.settings);
+		ManagedSession session = new ManagedSession(container, this.endpoint, this.settings, this.observer);
 		this.registry.add(session);
+		this.observer.opened(this.endpoint);
 		log.info("Opened session {} on {} from {}, path {}, subprotocol {}, extensions {}", session.getId(),
 				this.endpoint.tag(), session.getRemoteAddress(), session.getUri() != null ? session.getUri().getPath() : "?",
 				orNone(session.getAcceptedProtocol()), session.getExtensions().isEmpty() ? "none" : session.getExtensions());
@@ -54,7 +57,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		if (session == null) {
 			return; // already closed; the container may still hand over what was in flight
 		}
-		if (InboundMessage.isData(message)) {
+		MessageKind kind = MessageKind.of(message);
+		if (kind != null) {
 			InboundMessage inbound = session.inbound();
 			long size = inbound.add(message);
 			if (inbound.overLimit()) {
@@ -63,10 +67,11 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 				return;
 			}
 			session.traffic().received(size, message.isLast());
+			this.observer.received(this.endpoint, kind, size, message.isLast() ? inbound.bytes() : -1);
 			if (message.isLast()) {
 				if (log.isDebugEnabled()) {
 					log.debug("Session {} received a {} message of {} bytes in {} fragment(s)", session.getId(),
-							message instanceof TextMessage ? "text" : "binary", inbound.bytes(), inbound.fragments());
+							kind.tag(), inbound.bytes(), inbound.fragments());
 				}
 				inbound.reset();
 			}
@@ -98,6 +103,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			log.warn("Closed session {} on {}: {} \"{}\" by {} after {} ms; {}", session.getId(), this.endpoint.tag(),
 					status.getCode(), orNone(status.getReason()), by, open.toMillis(), session.traffic());
 		}
+		this.observer.closed(this.endpoint, status, open);
 		getDelegate().afterConnectionClosed(session, status);
 	}
 

@@ -35,4 +35,25 @@ public class SessionRegistry {
 		return this.sessions.size();
 	}
 
+	public int count(Endpoint endpoint) {
+		int count = 0;
+		for (ManagedSession session : this.sessions.values()) {
+			if (session.endpoint() == endpoint) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/** Bytes accepted for sending and not yet written, summed over the endpoint's sessions. */
+	public long bufferedBytes(Endpoint endpoint) {
+		long bytes = 0;
+		for (ManagedSession session : this.sessions.values()) {
+			if (session.endpoint() == endpoint) {
+				bytes += session.bufferedBytes();
+			}
+		}
+		return bytes;
+	}
+
 }
