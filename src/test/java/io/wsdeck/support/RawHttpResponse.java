@@ -63,8 +63,11 @@ public record RawHttpResponse(int status, String reasonPhrase, Map<String, List<
 		return this.status == 101;
 	}
 
-	/** Reads one response; {@code in} must be the connection's buffered stream, shared with the frame reader. */
-	static RawHttpResponse read(InputStream in) throws IOException {
+	/**
+	 * Reads one response; {@code in} must be the connection's buffered stream, shared with the frame reader.
+	 * @param requestMethod the method of the request it answers: a response to {@code HEAD} has no body
+	 */
+	static RawHttpResponse read(InputStream in, String requestMethod) throws IOException {
 		String statusLine = readLine(in);
 		String[] parts = statusLine.split(" ", 3);
 		if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
@@ -87,7 +90,7 @@ public record RawHttpResponse(int status, String reasonPhrase, Map<String, List<
 		}
 		headers.replaceAll((name, values) -> List.copyOf(values));
 		return new RawHttpResponse(status, parts.length > 2 ? parts[2] : "", Collections.unmodifiableMap(headers),
-				readBody(status, headers, in));
+				"HEAD".equals(requestMethod) ? new byte[0] : readBody(status, headers, in));
 	}
 
 	/** RFC 9112 section 6.3, for the cases a WebSocket server produces. */

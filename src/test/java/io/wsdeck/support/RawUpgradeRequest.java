@@ -135,6 +135,10 @@ public final class RawUpgradeRequest {
 		return headerValue("Sec-WebSocket-Key");
 	}
 
+	public String method() {
+		return this.method;
+	}
+
 	public String target() {
 		return this.target;
 	}

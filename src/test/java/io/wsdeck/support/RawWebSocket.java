@@ -473,7 +473,7 @@ public final class RawWebSocket implements Closeable {
 				out.write(request.toBytes("127.0.0.1:" + port));
 				out.flush();
 				InputStream in = new BufferedInputStream(socket.getInputStream(), this.inputBufferSize);
-				RawHttpResponse response = RawHttpResponse.read(in);
+				RawHttpResponse response = RawHttpResponse.read(in, request.method());
 				return new RawWebSocket(socket, in, request, response, this.timeout);
 			}
 			catch (IOException | RuntimeException | Error ex) {

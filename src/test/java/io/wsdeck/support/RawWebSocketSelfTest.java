@@ -80,14 +80,23 @@ class RawWebSocketSelfTest {
 				+ "Sec-WebSocket-Version: 13\r\n\r\nwhyHTTP/1.1 400 \r\nTransfer-Encoding: chunked\r\n\r\n"
 				+ "2\r\nno\r\n1\r\n!\r\n0\r\n\r\n\u0081").getBytes(StandardCharsets.ISO_8859_1));
 
-		RawHttpResponse first = RawHttpResponse.read(wire);
-		RawHttpResponse second = RawHttpResponse.read(wire);
+		RawHttpResponse first = RawHttpResponse.read(wire, "GET");
+		RawHttpResponse second = RawHttpResponse.read(wire, "GET");
 
 		assertThat(first.status()).isEqualTo(426);
 		assertThat(first.header("sec-websocket-version")).isEqualTo("13");
 		assertThat(first.bodyText()).isEqualTo("why");
 		assertThat(second.bodyText()).isEqualTo("no!");
 		assertThat(wire.read()).isEqualTo(0x81);
+	}
+
+	@Test
+	void readsNoBodyAfterAHeadRequestWhateverItsContentLength() throws IOException {
+		ByteArrayInputStream wire = new ByteArrayInputStream(
+				"HTTP/1.1 405 \r\nContent-Length: 50\r\n\r\nHTTP/1.1 400 \r\n".getBytes(StandardCharsets.ISO_8859_1));
+
+		assertThat(RawHttpResponse.read(wire, "HEAD").body()).isEmpty();
+		assertThat(wire.readAllBytes()).asString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 400");
 	}
 
 	private static String header(byte[] frame, int length) {
