@@ -1,32 +1,12 @@
 package io.wsdeck.page;
 
-import io.wsdeck.support.Browser;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The constructor, readyState, close() and the event log, driven through the page in Chromium. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConnectionPanelTest {
-
-	@RegisterExtension
-	static final Browser browser = new Browser();
-
-	@LocalServerPort
-	int port;
-
-	DeckPage page;
-
-	@BeforeEach
-	void openPage() {
-		this.page = DeckPage.open(browser, this.port);
-	}
+class ConnectionPanelTest extends PageInChromium {
 
 	@Test
 	void addressDefaultsToThisServersWsEndpointAndFollowsTheEndpointPicker() {

@@ -1,32 +1,12 @@
 package io.wsdeck.page;
 
-import io.wsdeck.support.Browser;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The page itself: no console errors, readable on a phone, and the place it keeps for the metrics panel. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class PageAsAWholeTest {
-
-	@RegisterExtension
-	static final Browser browser = new Browser();
-
-	@LocalServerPort
-	int port;
-
-	DeckPage page;
-
-	@BeforeEach
-	void openPage() {
-		this.page = DeckPage.open(browser, this.port);
-	}
+class PageAsAWholeTest extends PageInChromium {
 
 	@Test
 	void everyPanelWorksWithoutAConsoleError() {

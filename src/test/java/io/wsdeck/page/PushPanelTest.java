@@ -3,33 +3,13 @@ package io.wsdeck.page;
 import java.time.Duration;
 import java.util.List;
 
-import io.wsdeck.support.Browser;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Server push through the page: ticks asked for at the handshake, and the broadcast API. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class PushPanelTest {
-
-	@RegisterExtension
-	static final Browser browser = new Browser();
-
-	@LocalServerPort
-	int port;
-
-	DeckPage page;
-
-	@BeforeEach
-	void openPage() {
-		this.page = DeckPage.open(browser, this.port);
-	}
+class PushPanelTest extends PageInChromium {
 
 	@Test
 	void tickToggleReconnectsWithTickInTheAddressAndShowsTicksAsTheyArrive() {

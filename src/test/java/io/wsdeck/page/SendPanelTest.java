@@ -7,34 +7,20 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
-import io.wsdeck.support.Browser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.wsdeck.page.DeckPage.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** send() with a string, a file and a generated ArrayBuffer; binaryType; bufferedAmount; the echo's hash. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SendPanelTest {
-
-	@RegisterExtension
-	static final Browser browser = new Browser();
-
-	@LocalServerPort
-	int port;
-
-	DeckPage page;
+class SendPanelTest extends PageInChromium {
 
 	@BeforeEach
-	void openPageAndConnect() {
-		this.page = DeckPage.open(browser, this.port).connectAndAwaitOpen();
+	void connect() {
+		this.page.connectAndAwaitOpen();
 	}
 
 	@Test
