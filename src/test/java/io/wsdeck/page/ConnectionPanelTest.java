@@ -82,4 +82,15 @@ class ConnectionPanelTest extends PageInChromium {
 			.containsEntry("reason", "reconnecting");
 	}
 
+	@Test
+	void askingForASubprotocolTheServerDoesNotSelectFailsTheHandshakeAsThePageSays() {
+		this.page.askForSubprotocols("chat, superchat").connect();
+
+		await().until(() -> this.page.readyState() == 3);
+		assertThat(this.page.transitions()).isEqualTo("0,3");
+		assertThat(this.page.events()).extracting((event) -> event.get("type"))
+			.containsExactly("error", "close");
+		assertThat(this.page.events("close").get(0)).containsEntry("code", "1006").containsEntry("wasClean", "false");
+	}
+
 }

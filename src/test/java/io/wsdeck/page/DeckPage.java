@@ -56,6 +56,12 @@ final class DeckPage {
 		return this;
 	}
 
+	/** Fills the subprotocols box: comma-separated, passed to the constructor as an array. */
+	DeckPage askForSubprotocols(String protocols) {
+		type("#protocols", protocols);
+		return this;
+	}
+
 	DeckPage connect() {
 		find("#connect-button").click();
 		return this;
