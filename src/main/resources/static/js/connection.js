@@ -1,0 +1,74 @@
+// The WebSocket constructor and close(): one current socket, replaced on every Connect.
+//
+// Panels that need the socket (sending, binaryType, push) subscribe with onSocket() and add their own listeners
+// with addEventListener, so none of them takes over another's on… handler.
+
+import { logSocketEvents } from './event-log.js';
+import { watchReadyState } from './ready-state.js';
+
+export class Connection {
+  constructor(log, readyStateView) {
+    this.log = log;
+    this.readyStateView = readyStateView;
+    this.ws = null;
+    this.count = 0;
+    this.sample = () => {};
+    this.socketListeners = [];
+    this.stateListeners = [];
+  }
+
+  /** fn(ws, label) for every new socket, before it can receive anything. */
+  onSocket(fn) {
+    this.socketListeners.push(fn);
+  }
+
+  /** fn(readyState) whenever the current socket's readyState is seen to change. */
+  onState(fn) {
+    this.stateListeners.push(fn);
+  }
+
+  get open() {
+    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  connect(url, protocols) {
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) {
+      this.close(1000, 'reconnecting');
+    }
+    const label = `#${this.count + 1}`;
+    let ws;
+    try {
+      ws = protocols.length > 0 ? new WebSocket(url, protocols) : new WebSocket(url);
+    } catch (error) {
+      // Thrown synchronously, before any socket exists: a bad URL, a bad subprotocol, ws: from an https: page.
+      this.log.add({ type: 'exception', via: 'new WebSocket()', source: label, details: `${error.name}: ${error.message}` });
+      return null;
+    }
+    this.count += 1;
+    this.ws = ws;
+    logSocketEvents(ws, this.log, label);
+    this.socketListeners.forEach((fn) => fn(ws, label));
+    this.readyStateView.reset(`of ${label} ${url}`);
+    this.sample = watchReadyState(ws, (transition) => {
+      if (ws === this.ws) {
+        this.readyStateView.show(transition);
+        this.stateListeners.forEach((fn) => fn(transition.state));
+      }
+    });
+    return ws;
+  }
+
+  close(code, reason) {
+    const ws = this.ws;
+    if (!ws) {
+      return;
+    }
+    try {
+      ws.close(code, reason);
+    } catch (error) {
+      // InvalidAccessError: a code other than 1000 or 3000-4999; SyntaxError: a reason over 123 UTF-8 bytes.
+      this.log.add({ type: 'exception', via: 'close()', source: `#${this.count}`, details: `${error.name}: ${error.message}` });
+    }
+    this.sample('close() call');
+  }
+}

@@ -1,0 +1,74 @@
+// The four events of a WebSocket: open, message, close, error, written to one log with timestamps.
+//
+// Both registration styles of the API are used: the on… properties (one handler each; assigning again replaces
+// it) and addEventListener (any number of listeners). open gets one of each, so every open is logged twice.
+
+import { appendScrolled, bytes, clock, cut, el } from './view.js';
+
+/** What a message event carries: a string, or binary data whose type binaryType chose. */
+export function describeData(data) {
+  if (typeof data === 'string') {
+    return { kind: 'string', size: data.length, text: `"${cut(data)}"` };
+  }
+  if (data instanceof Blob) {
+    return { kind: 'Blob', size: data.size, text: `size ${bytes(data.size)}` };
+  }
+  if (data instanceof ArrayBuffer) {
+    return { kind: 'ArrayBuffer', size: data.byteLength, text: `byteLength ${bytes(data.byteLength)}` };
+  }
+  return { kind: typeof data, size: 0, text: String(data) };
+}
+
+const KEPT = 500; // entries; with ticks every 50 ms an unbounded log would grow without end
+
+export class EventLog {
+  constructor(list) {
+    this.list = list;
+  }
+
+  clear() {
+    this.list.replaceChildren();
+  }
+
+  /** @param entry {type, via, source, details, data} where data becomes data-* attributes for scripts and tests */
+  add({ type, via, source, details = '', data = {} }) {
+    const attributes = { class: `event event-${type}`, 'data-type': type, 'data-via': via, 'data-source': source };
+    for (const [name, value] of Object.entries(data)) {
+      attributes[`data-${name}`] = value;
+    }
+    appendScrolled(this.list, el('li', attributes,
+      el('time', {}, clock()),
+      el('span', { class: 'type' }, type),
+      el('span', { class: 'source' }, source),
+      el('code', { class: 'via' }, via),
+      el('span', { class: 'details' }, details)));
+    while (this.list.children.length > KEPT) {
+      this.list.firstElementChild.remove();
+    }
+  }
+}
+
+/** Logs every event of the socket, labelled with source (which connection it is). */
+export function logSocketEvents(ws, log, source) {
+  ws.onopen = () => log.add({ type: 'open', via: 'onopen', source, details: `readyState ${ws.readyState}` });
+  ws.addEventListener('open', () => log.add({
+    type: 'open', via: "addEventListener('open')", source,
+    details: `second listener; protocol "${ws.protocol}", extensions "${ws.extensions}"`,
+  }));
+
+  ws.onmessage = (event) => {
+    const { kind, size, text } = describeData(event.data);
+    log.add({ type: 'message', via: 'onmessage', source, details: `${kind} ${text}`, data: { kind, size } });
+  };
+
+  ws.onclose = (event) => log.add({
+    type: 'close', via: 'onclose', source,
+    details: `code ${event.code}, reason "${event.reason}", wasClean ${event.wasClean}`,
+    data: { code: event.code, reason: event.reason, 'was-clean': event.wasClean },
+  });
+
+  ws.onerror = () => log.add({
+    type: 'error', via: 'onerror', source,
+    details: 'the browser gives no reason (by design); the close event that follows has the code',
+  });
+}

@@ -1,0 +1,115 @@
+// Wires the panels of the page to one Connection. Each module is one part of the WebSocket API.
+
+import { defaultAddress, withPath } from './address.js';
+import { BinaryTypeSwitch } from './binary-type.js';
+import { Connection } from './connection.js';
+import { describeContext } from './digest.js';
+import { ErrorDemo } from './error-demo.js';
+import { EventLog } from './event-log.js';
+import { Pushes } from './push.js';
+import { ReadyStateView } from './ready-state.js';
+import { Sender } from './sending.js';
+import { $ } from './view.js';
+
+const context = describeContext();
+$('#context').textContent = context.text;
+$('#context').dataset.secure = String(context.secure);
+
+const log = new EventLog($('#event-log'));
+$('#clear-events').addEventListener('click', () => log.clear());
+
+const connection = new Connection(log, new ReadyStateView($('#ready-state'), $('#transitions'), $('#transitions-of')));
+
+// Connect: the address follows the endpoint picker until the person edits it.
+const address = $('#address');
+const endpointRadios = document.querySelectorAll('input[name="endpoint"]');
+address.value = defaultAddress(document.querySelector('input[name="endpoint"]:checked').value);
+endpointRadios.forEach((radio) => radio.addEventListener('change', () => {
+  address.value = withPath(address.value, radio.value);
+}));
+
+function connect() {
+  const protocols = $('#protocols').value.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  connection.connect(address.value.trim(), protocols);
+}
+
+$('#connect-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  connect();
+});
+
+$('#close-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const code = $('#close-code').value.trim();
+  const reason = $('#close-reason').value;
+  // An empty box leaves the argument out: close() without a code sends none, and the peer reports 1005.
+  connection.close(code === '' ? undefined : Number(code), reason === '' ? undefined : reason);
+});
+
+// binaryType
+const binaryType = new BinaryTypeSwitch(document.querySelectorAll('input[name="binaryType"]'), $('#binary-type-now'));
+
+// send() and bufferedAmount
+const sender = new Sender({ table: $('#sends'), bufferedNow: $('#buffered-now'), bufferedBar: $('#buffered-bar') });
+$('#send-text-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sender.sendText($('#send-text').value);
+});
+$('#send-file-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const file = $('#send-file').files[0];
+  if (file) {
+    sender.sendFile(file);
+  }
+});
+$('#send-buffer-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sender.sendBuffer(Number($('#send-buffer-size').value));
+});
+
+// Server push
+const pushes = new Pushes({
+  toggle: $('#tick-toggle'), interval: $('#tick-ms'), list: $('#pushes'), count: $('#push-count'),
+  broadcastResult: $('#broadcast-result'), address,
+  reconnect: () => {
+    if (connection.ws && connection.ws.readyState <= WebSocket.OPEN) {
+      connect();
+    }
+  },
+});
+$('#broadcast-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  pushes.broadcast($('#broadcast-text').value);
+});
+
+// Every new socket goes to the panels that listen to it, before it can receive anything.
+connection.onSocket((ws, label) => {
+  binaryType.attach(ws);
+  sender.attach(ws);
+  pushes.attach(ws, label);
+  $('#socket-url').textContent = ws.url;
+  $('#socket-protocol').textContent = '—';
+  $('#socket-extensions').textContent = '—';
+  ws.addEventListener('open', () => {
+    $('#socket-protocol').textContent = `"${ws.protocol}"`;
+    $('#socket-extensions').textContent = `"${ws.extensions}"`;
+  });
+});
+
+// Buttons that need an open socket are enabled only while it is open.
+connection.onState((state) => {
+  const open = state === WebSocket.OPEN;
+  for (const id of ['#send-text-button', '#send-file-button', '#send-buffer-button']) {
+    $(id).disabled = !open;
+  }
+  $('#close-button').disabled = state > WebSocket.OPEN;
+});
+
+// onerror
+const errorDemo = new ErrorDemo({ port: $('#error-demo-port'), result: $('#error-demo-result'), log });
+$('#error-demo-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  errorDemo.run();
+});
+
+document.body.dataset.ready = 'true';

@@ -1,0 +1,96 @@
+package io.wsdeck.page;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The constructor, readyState, close() and the event log, driven through the page in Chromium. */
+class ConnectionPanelTest extends PageInChromium {
+
+	@Test
+	void addressDefaultsToThisServersWsEndpointAndFollowsTheEndpointPicker() {
+		assertThat(this.page.address()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws");
+		this.page.chooseEndpoint("/ws/binary");
+		assertThat(this.page.address()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws/binary");
+	}
+
+	@Test
+	void readyStatePassesConnectingOpenClosingClosedInOrder() {
+		this.page.connectAndAwaitOpen();
+		assertThat(this.page.readyStateText()).isEqualTo("1 OPEN");
+
+		this.page.close(4000, "bye");
+
+		await().until(() -> this.page.readyState() == 3);
+		assertThat(this.page.transitions()).isEqualTo("0,1,2,3");
+		assertThat(this.page.readyStateText()).isEqualTo("3 CLOSED");
+	}
+
+	@Test
+	void closeEntryShowsTheCodeReasonAndWasCleanOfTheUsersClose() {
+		this.page.connectAndAwaitOpen().close(4000, "bye");
+
+		await().until(() -> !this.page.events("close").isEmpty());
+		assertThat(this.page.events("close")).singleElement().satisfies((close) -> {
+			assertThat(close).containsEntry("via", "onclose")
+				.containsEntry("code", "4000")
+				.containsEntry("reason", "bye")
+				.containsEntry("wasClean", "true");
+			assertThat(close.get("details")).isEqualTo("code 4000, reason \"bye\", wasClean true");
+		});
+	}
+
+	@Test
+	void openIsLoggedByTheOnopenPropertyAndByAnAddedListener() {
+		this.page.connectAndAwaitOpen();
+
+		await().until(() -> this.page.events("open").size() == 2);
+		assertThat(this.page.events("open")).extracting((open) -> open.get("via"))
+			.containsExactly("onopen", "addEventListener('open')");
+	}
+
+	@Test
+	void greetingArrivesAsAStringMessageWithItsText() {
+		this.page.connectAndAwaitOpen();
+
+		await().until(() -> !this.page.events("message").isEmpty());
+		assertThat(this.page.events("message").get(0)).containsEntry("via", "onmessage")
+			.containsEntry("kind", "string")
+			.containsEntry("details", "string \"world\"");
+	}
+
+	@Test
+	void aCloseCodeTheApiForbidsShowsTheExceptionAndLeavesTheSocketOpen() {
+		this.page.connectAndAwaitOpen().close(1001, "going away is for servers");
+
+		await().until(() -> !this.page.events("exception").isEmpty());
+		assertThat(this.page.events("exception").get(0).get("details")).startsWith("InvalidAccessError");
+		assertThat(this.page.readyState()).isEqualTo(1);
+	}
+
+	@Test
+	void connectingAgainClosesThePreviousSocketAndStartsANewTransitionList() {
+		this.page.connectAndAwaitOpen();
+		this.page.chooseEndpoint("/ws/text").connectAndAwaitOpen();
+
+		assertThat(this.page.socketUrl()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws/text");
+		assertThat(this.page.transitions()).isEqualTo("0,1");
+		await().until(() -> this.page.events("close").size() == 1);
+		assertThat(this.page.events("close").get(0)).containsEntry("source", "#1")
+			.containsEntry("code", "1000")
+			.containsEntry("reason", "reconnecting");
+	}
+
+	@Test
+	void askingForASubprotocolTheServerDoesNotSelectFailsTheHandshakeAsThePageSays() {
+		this.page.askForSubprotocols("chat, superchat").connect();
+
+		await().until(() -> this.page.readyState() == 3);
+		assertThat(this.page.transitions()).isEqualTo("0,3");
+		assertThat(this.page.events()).extracting((event) -> event.get("type"))
+			.containsExactly("error", "close");
+		assertThat(this.page.events("close").get(0)).containsEntry("code", "1006").containsEntry("wasClean", "false");
+	}
+
+}

@@ -1,0 +1,228 @@
+package io.wsdeck.page;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.wsdeck.support.Browser;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The test page as a person uses it: what the tests click and type, and what they read back. Everything read
+ * comes from what the page shows (element text and the {@code data-} attributes beside it), never from the
+ * page's script variables.
+ */
+final class DeckPage {
+
+	private final Browser browser;
+
+	private final WebDriver driver;
+
+	private DeckPage(Browser browser) {
+		this.browser = browser;
+		this.driver = browser.driver();
+	}
+
+	/** Loads the page from http://127.0.0.1, a secure context, so SubtleCrypto is there. */
+	static DeckPage open(Browser browser, int port) {
+		return open(browser, "http://127.0.0.1:" + port + "/");
+	}
+
+	static DeckPage open(Browser browser, String url) {
+		DeckPage page = new DeckPage(browser);
+		page.driver.get(url);
+		await().until(() -> "true".equals(page.find("body").getDomAttribute("data-ready")));
+		return page;
+	}
+
+	/** What the page says about its security context; {@code data-secure} is {@code "true"} or {@code "false"}. */
+	WebElement securityContext() {
+		return find("#context");
+	}
+
+	// new WebSocket(url, protocols) and close(code, reason)
+
+	String address() {
+		return find("#address").getDomProperty("value");
+	}
+
+	DeckPage chooseEndpoint(String path) {
+		find("input[name='endpoint'][value='" + path + "']").click();
+		return this;
+	}
+
+	/** Fills the subprotocols box: comma-separated, passed to the constructor as an array. */
+	DeckPage askForSubprotocols(String protocols) {
+		type("#protocols", protocols);
+		return this;
+	}
+
+	DeckPage connect() {
+		find("#connect-button").click();
+		return this;
+	}
+
+	DeckPage connectAndAwaitOpen() {
+		connect();
+		await().until(() -> "0,1".equals(transitions()));
+		return this;
+	}
+
+	DeckPage close(int code, String reason) {
+		type("#close-code", String.valueOf(code));
+		type("#close-reason", reason);
+		find("#close-button").click();
+		return this;
+	}
+
+	String socketUrl() {
+		return find("#socket-url").getText();
+	}
+
+	// readyState
+
+	/** The state the page shows, or -1 before any socket exists. */
+	int readyState() {
+		String state = find("#ready-state").getDomAttribute("data-state");
+		return (state == null || state.isEmpty()) ? -1 : Integer.parseInt(state);
+	}
+
+	String readyStateText() {
+		return find("#ready-state").getDomProperty("textContent").trim();
+	}
+
+	/** The states the page listed for the current socket, in order, e.g. {@code "0,1,2,3"}. */
+	String transitions() {
+		return find("#transitions").getDomAttribute("data-states");
+	}
+
+	// The event log
+
+	/** Every log entry in order: type, via, source, details, and the entry's data- attributes. */
+	@SuppressWarnings("unchecked")
+	List<Map<String, String>> events() {
+		return (List<Map<String, String>>) this.browser.script("""
+				return [...document.querySelectorAll('#event-log li')].map((li) =>
+				  ({ ...li.dataset, details: li.querySelector('.details').textContent }));
+				""");
+	}
+
+	List<Map<String, String>> events(String type) {
+		return events().stream().filter((event) -> type.equals(event.get("type"))).toList();
+	}
+
+	// binaryType and send()
+
+	DeckPage chooseBinaryType(String binaryType) {
+		find("input[name='binaryType'][value='" + binaryType + "']").click();
+		return this;
+	}
+
+	String binaryTypeShown() {
+		return find("#binary-type-now").getDomAttribute("data-binary-type");
+	}
+
+	DeckPage sendText(String text) {
+		type("#send-text", text);
+		find("#send-text-button").click();
+		return this;
+	}
+
+	/** Sends an ArrayBuffer of the size in the box; the page's default is 10,000,000 bytes. */
+	DeckPage sendBuffer() {
+		find("#send-buffer-button").click();
+		return this;
+	}
+
+	DeckPage sendBuffer(int size) {
+		type("#send-buffer-size", String.valueOf(size));
+		return sendBuffer();
+	}
+
+	DeckPage sendFile(Path file) {
+		find("#send-file").sendKeys(file.toAbsolutePath().toString());
+		find("#send-file-button").click();
+		return this;
+	}
+
+	int sendCount() {
+		return this.driver.findElements(By.cssSelector("#sends tr")).size();
+	}
+
+	/** The newest row of the sends table, as its data- attributes (kind, bytes, echoBytes, rttMs, match …). */
+	@SuppressWarnings("unchecked")
+	Map<String, String> lastSend() {
+		return (Map<String, String>) this.browser.script(
+				"const row = document.querySelector('#sends tr'); return row ? { ...row.dataset } : {};");
+	}
+
+	long bufferedAmountShown() {
+		return Long.parseLong(find("#buffered-now").getDomAttribute("data-bytes"));
+	}
+
+	// Server push
+
+	DeckPage askForTicks(int intervalMs) {
+		type("#tick-ms", String.valueOf(intervalMs));
+		find("#tick-toggle").click();
+		return this;
+	}
+
+	/** The sequence numbers of the ticks shown, oldest first. */
+	@SuppressWarnings("unchecked")
+	List<Long> tickSequence() {
+		return ((List<Object>) this.browser.script(
+				"return [...document.querySelectorAll('#pushes li[data-type=tick]')].map((li) => li.dataset.seq);"))
+			.stream()
+			.map((seq) -> Long.parseLong(seq.toString()))
+			.toList();
+	}
+
+	DeckPage broadcast(String text) {
+		type("#broadcast-text", text);
+		find("#broadcast-button").click();
+		return this;
+	}
+
+	WebElement broadcastResult() {
+		return find("#broadcast-result");
+	}
+
+	int broadcastsShown() {
+		return Integer.parseInt(find("#push-count").getDomAttribute("data-broadcasts"));
+	}
+
+	// onerror
+
+	DeckPage connectToNowhere(int port) {
+		type("#error-demo-port", String.valueOf(port));
+		find("#error-demo-button").click();
+		return this;
+	}
+
+	WebElement errorDemoResult() {
+		return find("#error-demo-result");
+	}
+
+	// Helpers
+
+	WebElement find(String css) {
+		return this.driver.findElement(By.cssSelector(css));
+	}
+
+	private void type(String css, String text) {
+		WebElement input = find(css);
+		input.clear();
+		input.sendKeys(text);
+	}
+
+	static Duration seconds(long seconds) {
+		return Duration.ofSeconds(seconds);
+	}
+
+}

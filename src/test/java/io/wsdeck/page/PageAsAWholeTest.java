@@ -1,0 +1,40 @@
+package io.wsdeck.page;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The page itself: no console errors, readable on a phone, and the place it keeps for the metrics panel. */
+class PageAsAWholeTest extends PageInChromium {
+
+	@Test
+	void everyPanelWorksWithoutAConsoleError() {
+		this.page.connectAndAwaitOpen().sendText("hello").sendBuffer(100_000);
+		await().until(() -> this.page.sendCount() == 2 && "true".equals(this.page.lastSend().get("match")));
+		this.page.chooseBinaryType("arraybuffer").broadcast("to all");
+		await().until(() -> this.page.broadcastsShown() == 1);
+		this.page.askForTicks(100);
+		await().until(() -> !this.page.tickSequence().isEmpty());
+		this.page.close(1000, "done");
+		await().until(() -> this.page.readyState() == 3);
+
+		assertThat(browser.consoleErrors()).isEmpty();
+	}
+
+	@Test
+	void fitsAPhoneScreenWithoutSidewaysScrolling() {
+		browser.resize(390, 844);
+		this.page.connectAndAwaitOpen().sendBuffer(1000);
+		await().until(() -> this.page.lastSend().containsKey("echoBytes"));
+
+		Object overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+		assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+	}
+
+	@Test
+	void keepsAnEmptyDashboardSectionForTheMetricsPanel() {
+		assertThat(this.page.find("section#dashboard").getDomProperty("childElementCount")).isEqualTo("0");
+	}
+
+}
