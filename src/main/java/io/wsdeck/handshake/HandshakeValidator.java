@@ -10,6 +10,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
@@ -18,15 +19,21 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * mistake gets its own status and explanation:
  * <ul>
  * <li>not {@code GET}: 405 with {@code Allow: GET};</li>
+ * <li>HTTP/1.0 (section 4.1 needs 1.1 or later): 400;</li>
  * <li>no {@code Upgrade} header (a browser tab, curl): 426 with {@code Upgrade: websocket} and how to connect;</li>
  * <li>{@code Upgrade} or {@code Connection} not asking for websocket: 400;</li>
  * <li>a version other than 13: 426 with {@code Sec-WebSocket-Version: 13} (section 4.4);</li>
- * <li>a missing key, or one that is not the base64 of 16 bytes: 400.</li>
+ * <li>a missing key, or one that is not the base64 of 16 bytes: 400;</li>
+ * <li>a second key or version line (section 11.3): 400, rather than silently picking one of two values.</li>
  * </ul>
  */
 public class HandshakeValidator implements HandshakeInterceptor {
 
 	static final String SUPPORTED_VERSION = "13";
+
+	private static final String KEY = "Sec-WebSocket-Key";
+
+	private static final String VERSION = "Sec-WebSocket-Version";
 
 	private static final int KEY_BYTES = 16;
 
@@ -50,6 +57,11 @@ public class HandshakeValidator implements HandshakeInterceptor {
 			return this.refusal.refuse(request, response, HttpStatus.METHOD_NOT_ALLOWED, "method",
 					"A WebSocket handshake is a GET request; got " + request.getMethod() + ".");
 		}
+		if (request instanceof ServletServerHttpRequest servlet
+				&& "HTTP/1.0".equals(servlet.getServletRequest().getProtocol())) {
+			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "http-version",
+					"A WebSocket handshake needs HTTP/1.1 or later (RFC 6455 4.1); got HTTP/1.0.");
+		}
 		String upgrade = headers.getFirst(HttpHeaders.UPGRADE);
 		if (upgrade == null) {
 			response.getHeaders().set(HttpHeaders.UPGRADE, "websocket");
@@ -68,14 +80,20 @@ public class HandshakeValidator implements HandshakeInterceptor {
 					"Connection must include \"Upgrade\"; got \"" + String.join(", ",
 							headers.getOrEmpty(HttpHeaders.CONNECTION)) + "\".");
 		}
-		String version = headers.getFirst("Sec-WebSocket-Version");
+		for (String once : List.of(KEY, VERSION)) {
+			if (headers.getOrEmpty(once).size() > 1) {
+				return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "repeated-header",
+						once + " must appear once (RFC 6455 11.3); got " + headers.getOrEmpty(once).size() + " lines.");
+			}
+		}
+		String version = headers.getFirst(VERSION);
 		if (!SUPPORTED_VERSION.equals(version == null ? null : version.trim())) {
-			response.getHeaders().set("Sec-WebSocket-Version", SUPPORTED_VERSION);
+			response.getHeaders().set(VERSION, SUPPORTED_VERSION);
 			return this.refusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED, "version",
 					"wsdeck speaks WebSocket version 13 (RFC 6455) only; got "
 							+ (version == null ? "no Sec-WebSocket-Version header" : "version " + version) + ".");
 		}
-		String key = headers.getFirst("Sec-WebSocket-Key");
+		String key = headers.getFirst(KEY);
 		if (key == null || key.isBlank()) {
 			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "no-key",
 					"Missing Sec-WebSocket-Key header.");

@@ -82,7 +82,13 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	@Override
 	public void handleTransportError(WebSocketSession container, Throwable exception) throws Exception {
 		ManagedSession session = this.registry.find(container);
-		log.warn("Transport error on session {}: {}", container.getId(), exception.toString());
+		if (exception instanceof IOException) {
+			// The peer went away (often right after a close): the close line that follows says how it ended.
+			log.info("Connection of session {} failed: {}", container.getId(), exception.toString());
+		}
+		else {
+			log.warn("Transport error on session {}: {}", container.getId(), exception.toString());
+		}
 		getDelegate().handleTransportError(session != null ? session : container, exception);
 	}
 
@@ -94,14 +100,15 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			return;
 		}
 		Duration open = Duration.between(session.openedAt(), Instant.now());
-		String by = session.closeSent() != null ? "server" : "client";
-		if (ManagedSession.isNormal(status)) {
-			log.info("Closed session {} on {}: {} \"{}\" by {} after {} ms; {}", session.getId(), this.endpoint.tag(),
-					status.getCode(), orNone(status.getReason()), by, open.toMillis(), session.traffic());
+		boolean byServer = session.closeSent() != null;
+		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
+		Object[] values = { session.getId(), this.endpoint.tag(), status.getCode(), orNone(status.getReason()),
+				byServer ? "server" : "client", open.toMillis(), session.traffic() };
+		if (isExpected(status, byServer)) {
+			log.info(line, values);
 		}
 		else {
-			log.warn("Closed session {} on {}: {} \"{}\" by {} after {} ms; {}", session.getId(), this.endpoint.tag(),
-					status.getCode(), orNone(status.getReason()), by, open.toMillis(), session.traffic());
+			log.warn(line, values);
 		}
 		this.observer.closed(this.endpoint, status, open);
 		getDelegate().afterConnectionClosed(session, status);
@@ -128,6 +135,14 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			log.warn("Handler failed on session {}", session.getId(), ex);
 			session.closeQuietly(CloseStatus.SERVER_ERROR.withReason("internal error: " + ex.getClass().getSimpleName()));
 		}
+	}
+
+	/**
+	 * Normal closes, and codes a client picks for its own reasons (3000-4999, RFC 6455 7.4.2), are not problems;
+	 * protocol errors, abnormal drops and every error close wsdeck sends are.
+	 */
+	private static boolean isExpected(CloseStatus status, boolean byServer) {
+		return ManagedSession.isNormal(status) || (!byServer && status.getCode() >= 3000 && status.getCode() <= 4999);
 	}
 
 	private static String orNone(String value) {

@@ -10,7 +10,6 @@ import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawHttpResponse;
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -126,8 +125,6 @@ class HandshakeWireTest {
 	 * RFC 6455 4.1 and 4.2.1 require HTTP/1.1 or higher; 11.3.1 and 11.3.5 forbid a second key or version line in
 	 * a request. Upgrading these anyway means answering one of two contradictory values.
 	 */
-	@Disabled("Server bug, kept to re-enable: all three get 101 today (HTTP/1.0 even gets 'Connection: upgrade' plus "
-			+ "'Connection: close'); HandshakeValidator checks neither the HTTP version nor repeated key/version lines")
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("handshakesRfc6455Forbids")
 	void rejectsAHandshakeRfc6455ForbidsWith400AndAReason(String problem, RawUpgradeRequest request)
