@@ -1,5 +1,6 @@
 package io.wsdeck.metrics;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,7 @@ class MetricsTest {
 				.create("http://127.0.0.1:" + this.port)
 				.post()
 				.uri("/api/broadcast")
-				.contentType(MediaType.TEXT_PLAIN)
+				.contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
 				.body(tenMegabytes)
 				.retrieve()
 				.body(String.class));
