@@ -1,13 +1,19 @@
 package io.wsdeck.config;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
+import io.wsdeck.access.QuotaCheck;
+import io.wsdeck.access.SessionQuota;
+import io.wsdeck.access.TokenCheck;
 import io.wsdeck.echo.BinaryEchoHandler;
 import io.wsdeck.echo.MixedEchoHandler;
 import io.wsdeck.echo.TextEchoHandler;
 import io.wsdeck.handshake.HandshakeRefusal;
 import io.wsdeck.handshake.HandshakeValidator;
 import io.wsdeck.handshake.OriginCheck;
+import io.wsdeck.handshake.WsdeckHandshakeHandler;
 import io.wsdeck.push.TickRequest;
 import io.wsdeck.push.Ticker;
 import io.wsdeck.push.TickingHandler;
@@ -16,13 +22,16 @@ import io.wsdeck.session.ManagedSessionHandler;
 import io.wsdeck.session.SessionObserver;
 import io.wsdeck.session.SessionRegistry;
 import io.wsdeck.session.SessionSettings;
+import io.wsdeck.session.SessionSupport;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
@@ -35,21 +44,21 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 
 	private final WsdeckProperties properties;
 
-	private final SessionRegistry registry;
+	private final SessionSupport sessions;
 
 	private final Ticker ticker;
 
 	private final HandshakeRefusal refusal;
 
-	private final SessionObserver observer;
+	private final SessionQuota quota;
 
-	WebSocketEndpoints(WsdeckProperties properties, SessionRegistry registry, Ticker ticker, HandshakeRefusal refusal,
-			SessionObserver observer) {
+	WebSocketEndpoints(WsdeckProperties properties, SessionSupport sessions, Ticker ticker, HandshakeRefusal refusal,
+			SessionQuota quota) {
 		this.properties = properties;
-		this.registry = registry;
+		this.sessions = sessions;
 		this.ticker = ticker;
 		this.refusal = refusal;
-		this.observer = observer;
+		this.quota = quota;
 	}
 
 	@Override
@@ -68,17 +77,32 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 	private void register(WebSocketHandlerRegistry handlers, Endpoint endpoint, String path, WebSocketHandler echo,
 			String description) {
 		WsdeckProperties.Push push = this.properties.push();
+		WsdeckProperties.Endpoints endpoints = this.properties.endpoints();
 		WebSocketHandler handler = new ManagedSessionHandler(new TickingHandler(echo, this.ticker), endpoint,
-				this.registry, SessionSettings.from(this.properties), this.observer);
-		List<String> origins = this.properties.endpoints().allowedOrigins();
+				this.sessions);
 		// Order matters: protocol checks first, so a browser tab gets the "this is a WebSocket endpoint" answer
-		// rather than an origin refusal. Spring always appends its own origin interceptor (same-origin only unless
-		// given patterns); it gets the same patterns, so it passes whatever OriginCheck, which explains its
-		// refusals, has passed.
+		// rather than an origin or token refusal; the quota last, so only handshakes about to upgrade take a slot.
+		List<HandshakeInterceptor> interceptors = new ArrayList<>();
+		interceptors.add(new HandshakeValidator(this.refusal, description));
+		interceptors.add(new OriginCheck(this.refusal, endpoints.allowedOrigins()));
+		if (this.properties.access().hasToken()) {
+			interceptors.add(new TokenCheck(this.refusal, this.properties.access().token()));
+		}
+		interceptors.add(new TickRequest(this.refusal, push.minTick(), push.maxTick(), endpoint.takesTextPushes()));
+		interceptors.add(new QuotaCheck(this.refusal, this.quota));
+		// Spring always appends its own origin interceptor (same-origin only unless given patterns); it gets the
+		// same patterns, so it passes whatever OriginCheck, which explains its refusals, has passed.
 		handlers.addHandler(handler, path)
-			.addInterceptors(new HandshakeValidator(this.refusal, description), new OriginCheck(this.refusal, origins),
-					new TickRequest(this.refusal, push.minTick(), push.maxTick(), endpoint.takesTextPushes()))
-			.setAllowedOriginPatterns(origins.toArray(String[]::new));
+			.setHandshakeHandler(
+					new WsdeckHandshakeHandler(endpoints.subprotocols(), this.properties.compression().enabled()))
+			.addInterceptors(interceptors.toArray(HandshakeInterceptor[]::new))
+			.setAllowedOriginPatterns(endpoints.allowedOrigins().toArray(String[]::new));
+	}
+
+	@Bean
+	static SessionSupport sessionSupport(WsdeckProperties properties, SessionRegistry registry,
+			SessionObserver observer, @Qualifier("pushSender") Executor pushSender) {
+		return new SessionSupport(registry, SessionSettings.from(properties), observer, pushSender);
 	}
 
 	/**

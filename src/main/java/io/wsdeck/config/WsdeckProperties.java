@@ -30,6 +30,10 @@ public record WsdeckProperties(
 		@Valid @DefaultValue Limits limits,
 		@Valid @DefaultValue Push push,
 		@Valid @DefaultValue Outbound outbound,
+		@Valid @DefaultValue Compression compression,
+		@Valid @DefaultValue Access access,
+		@Valid @DefaultValue Heartbeat heartbeat,
+		@Valid @DefaultValue Shutdown shutdown,
 		@Valid @DefaultValue Admin admin) {
 
 	/**
@@ -38,12 +42,16 @@ public record WsdeckProperties(
 	 * @param text path of the text-only endpoint
 	 * @param binary path of the binary-only endpoint
 	 * @param allowedOrigins {@code Origin} patterns allowed to open a connection; {@code *} allows any origin
+	 * @param subprotocols subprotocols wsdeck speaks; the first one a client offers that is in this list is
+	 *        chosen; a client that offers only others gets none (and a browser then fails the connection)
 	 */
 	public record Endpoints(
 			@DefaultValue("/ws") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String mixed,
 			@DefaultValue("/ws/text") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String text,
 			@DefaultValue("/ws/binary") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String binary,
-			@DefaultValue("*") @NotEmpty List<String> allowedOrigins) {
+			@DefaultValue("*") @NotEmpty List<String> allowedOrigins,
+			@DefaultValue({ "wsdeck", "echo" }) List<@Pattern(regexp = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+",
+					message = "must be an HTTP token (RFC 6455 4.1)") String> subprotocols) {
 
 		@AssertTrue(message = "wsdeck.endpoints.mixed, .text and .binary must be three different paths")
 		public boolean isDistinct() {
@@ -63,10 +71,13 @@ public record WsdeckProperties(
 	 * @param maxMessageSize largest text or binary message accepted; a larger one is answered with close 1009
 	 * @param messageBufferSize buffer Tomcat allocates per session for text and for binary; larger messages are
 	 *        streamed through in pieces of this size, so this is a memory setting, not a limit
+	 * @param maxMessagesPerSecond messages one session may send per second before it is closed with 1008; 0 turns
+	 *        the limit off
 	 */
 	public record Limits(
 			@DefaultValue("16MB") @NotNull DataSize maxMessageSize,
-			@DefaultValue("8KB") @NotNull DataSize messageBufferSize) {
+			@DefaultValue("8KB") @NotNull DataSize messageBufferSize,
+			@DefaultValue("0") @Min(0) int maxMessagesPerSecond) {
 
 		@AssertTrue(message = "wsdeck.limits.max-message-size must be between 1B and 1GB")
 		public boolean isMaxMessageSizeInRange() {
@@ -100,15 +111,63 @@ public record WsdeckProperties(
 	 * Sending to a session from several threads (echo, ticks, broadcasts).
 	 * @param sendTimeLimit how long one send may block before the session is closed as too slow
 	 * @param sendBufferLimit bytes that may wait behind a send in progress before the session is closed as too slow
+	 * @param pushThreads threads that write pushes (ticks, broadcasts, pings) on Java 17-20; a client that stops
+	 *        reading blocks one of them for up to the send time limit. On Java 21+ pushes use virtual threads and
+	 *        this is ignored
 	 */
 	public record Outbound(
 			@DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration sendTimeLimit,
-			@DefaultValue("32MB") @NotNull DataSize sendBufferLimit) {
+			@DefaultValue("32MB") @NotNull DataSize sendBufferLimit,
+			@DefaultValue("32") @Min(1) @Max(1024) int pushThreads) {
 
 		@AssertTrue(message = "wsdeck.outbound.send-buffer-limit must be between 1KB and 2GB")
 		public boolean isSendBufferLimitInRange() {
 			return sendBufferLimit.toBytes() >= 1024 && sendBufferLimit.toBytes() < Integer.MAX_VALUE;
 		}
+	}
+
+	/**
+	 * permessage-deflate (RFC 7692), which Tomcat offers to every client that asks.
+	 * @param enabled whether to negotiate it; each compressed session holds zlib state in native memory (see the
+	 *        README for the measured cost)
+	 */
+	public record Compression(@DefaultValue("true") boolean enabled) {
+	}
+
+	/**
+	 * Who may open a session, and how many.
+	 * @param token when set, a handshake must carry {@code Authorization: Bearer <token>} or
+	 *        {@code ?access_token=<token>} (browsers cannot set headers), else 401
+	 * @param maxSessions open sessions in all; one more handshake is refused with 503 and {@code Retry-After}
+	 * @param maxSessionsPerAddress open sessions from one remote address; one more is refused with 429
+	 */
+	public record Access(
+			@DefaultValue("") String token,
+			@DefaultValue("10000") @Min(1) int maxSessions,
+			@DefaultValue("10000") @Min(1) int maxSessionsPerAddress) {
+
+		public boolean hasToken() {
+			return token != null && !token.isBlank();
+		}
+	}
+
+	/**
+	 * Dead-peer detection.
+	 * @param interval how often the server pings each session
+	 * @param missedPongs pings in a row left unanswered before the session is closed with 1001
+	 * @param idleTimeout a session that sends no data message for this long is closed with 1001; 0 never
+	 */
+	public record Heartbeat(
+			@DefaultValue("30s") @NotNull @DurationMin(millis = 100) Duration interval,
+			@DefaultValue("2") @Min(1) @Max(100) int missedPongs,
+			@DefaultValue("0s") @NotNull @DurationMin(millis = 0) Duration idleTimeout) {
+	}
+
+	/**
+	 * Stopping with open sessions.
+	 * @param timeout how long to wait for clients to answer the 1001 close before the server stops anyway
+	 */
+	public record Shutdown(@DefaultValue("10s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 10) Duration timeout) {
 	}
 
 	/**

@@ -2,9 +2,8 @@ package io.wsdeck.push;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
+import io.wsdeck.access.BearerToken;
 import io.wsdeck.config.WsdeckProperties;
 
 import org.springframework.http.HttpStatus;
@@ -17,12 +16,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class AdminAccess {
 
-	private static final String BEARER = "Bearer ";
-
-	private final byte[] token;
+	private final BearerToken token;
 
 	public AdminAccess(WsdeckProperties properties) {
-		this.token = properties.admin().hasToken() ? properties.admin().token().getBytes(StandardCharsets.UTF_8) : null;
+		this.token = properties.admin().hasToken() ? new BearerToken(properties.admin().token()) : null;
 	}
 
 	/** @return {@code null} when allowed, else the status to refuse with */
@@ -30,12 +27,7 @@ public class AdminAccess {
 		if (this.token == null) {
 			return isLoopback(remoteAddress) ? null : HttpStatus.FORBIDDEN;
 		}
-		if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-			return HttpStatus.UNAUTHORIZED;
-		}
-		byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-		// Constant-time comparison: the time taken must not tell an attacker how much of the token matched.
-		return MessageDigest.isEqual(presented, this.token) ? null : HttpStatus.UNAUTHORIZED;
+		return this.token.matches(BearerToken.fromAuthorization(authorization)) ? null : HttpStatus.UNAUTHORIZED;
 	}
 
 	static boolean isLoopback(String address) {

@@ -1,7 +1,5 @@
 package io.wsdeck.push;
 
-import java.io.IOException;
-
 import io.wsdeck.session.ManagedSession;
 import io.wsdeck.session.SessionRegistry;
 import org.slf4j.Logger;
@@ -22,27 +20,17 @@ public class Broadcaster {
 		this.sessions = sessions;
 	}
 
-	/** @return how many sessions the message was sent or queued to */
+	/** @return how many sessions the message was queued to; it is written to each without waiting for any */
 	public int broadcast(String text) {
 		TextMessage message = new TextMessage(text);
 		int reached = 0;
 		for (ManagedSession session : this.sessions.all()) {
-			if (session.endpoint().takesTextPushes() && pushTo(session, message)) {
+			if (session.endpoint().takesTextPushes() && session.push(message)) {
 				reached++;
 			}
 		}
 		log.info("Broadcast of {} chars reached {} session(s)", text.length(), reached);
 		return reached;
-	}
-
-	private static boolean pushTo(ManagedSession session, TextMessage message) {
-		try {
-			return session.push(message);
-		}
-		catch (IOException | RuntimeException ex) {
-			log.debug("Broadcast to session {} failed: {}", session.getId(), ex.toString());
-			return false;
-		}
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.wsdeck.push;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -57,13 +56,8 @@ public class Ticker {
 	private void tick(ManagedSession session, long sequence, Duration interval) {
 		String json = "{\"type\":\"tick\",\"seq\":" + sequence + ",\"intervalMs\":" + interval.toMillis()
 				+ ",\"serverTime\":\"" + Instant.now() + "\"}";
-		try {
-			if (!session.push(new TextMessage(json))) {
-				stop(session);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			log.debug("Tick {} to session {} failed: {}", sequence, session.getId(), ex.toString());
+		if (!session.push(new TextMessage(json))) {
+			log.debug("Tick {} not queued for closing session {}", sequence, session.getId());
 			stop(session);
 		}
 	}

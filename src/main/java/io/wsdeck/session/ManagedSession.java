@@ -1,15 +1,20 @@
 package io.wsdeck.session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
@@ -17,17 +22,20 @@ import org.springframework.web.socket.handler.SessionLimitExceededException;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 /**
- * One open session as the rest of wsdeck sees it: safe to send to from several threads, and with two lanes.
+ * One open session as the rest of wsdeck sees it: safe to send to from any thread, with two lanes.
  * <ul>
- * <li>{@link #sendMessage} is the <em>reply</em> lane: the echo streams large messages back fragment by fragment
- * through it, in order, from the container's read path.</li>
- * <li>{@link #push} is for server-initiated messages (ticks, broadcasts). A push never lands between two fragments
- * of a reply: Spring sends every message through Tomcat's partial-send call, so a push sent mid-reply would
- * silently become part of the echoed text, or kill the session mid-binary. While a reply is open, pushes are held
- * and sent right after its last fragment.</li>
+ * <li>{@link #sendMessage} is the <em>reply</em> lane, used by the echo from the container's read path. It
+ * writes in the caller's thread, so a client that does not read its echoes stops being read: backpressure.
+ * Large replies stream out fragment by fragment.</li>
+ * <li>{@link #push} is for server-initiated messages (ticks, broadcasts). It never blocks the caller: pushes are
+ * queued and written in order by a push-sender thread. A push never lands between two fragments of a reply
+ * (Spring sends every message through Tomcat's partial-send call, so it would silently become part of the
+ * echoed text, or kill the session mid-binary): while a reply is open, pushes wait for its last fragment.</li>
  * </ul>
- * Sends go through Spring's {@link ConcurrentWebSocketSessionDecorator}, which lets one thread write while
- * others queue; a session whose client cannot keep up is closed with 1008, not the decorator's non-standard 4500.
+ * Both lanes end in Spring's {@link ConcurrentWebSocketSessionDecorator}, which lets one thread write while others
+ * queue. A client that cannot keep up (more than the send-buffer limit waiting, or one write blocked longer than
+ * the send-time limit) is closed with 1008 and a reason saying so, not the decorator's non-standard 4500; nothing
+ * is dropped while the session stays open.
  */
 public final class ManagedSession extends WebSocketSessionDecorator {
 
@@ -41,44 +49,57 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final Endpoint endpoint;
 
-	private final Instant openedAt = Instant.now();
+	private final Executor pushSender;
 
-	private final long heldLimit;
+	private final long sendBufferLimit;
+
+	private final Instant openedAt = Instant.now();
 
 	private final InboundMessage inbound;
 
-	private final ReentrantLock lane = new ReentrantLock();
+	private final MessageRate rate;
 
-	/** Guarded by {@link #lane}: a reply has sent fragments but not its last one. */
+	/** Held while a message is handed to the serialised session, so replies and pushes never interleave. */
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	/** Guards the push queue and the flags below; never held while writing. */
+	private final Object queueLock = new Object();
+
+	private final Queue<Pending> pushes = new ArrayDeque<>();
+
+	private volatile long queuedBytes;
+
 	private boolean replyOpen;
 
-	/** Guarded by {@link #lane}: pushes waiting for the open reply to finish. */
-	private final Queue<WebSocketMessage<?>> held = new ArrayDeque<>();
+	private boolean draining;
 
-	/** Written under {@link #lane}; read by metrics without it. */
-	private volatile long heldBytes;
+	private final AtomicReference<CloseStatus> closeSent = new AtomicReference<>();
 
-	private volatile CloseStatus closeSent;
+	private final AtomicInteger unansweredPings = new AtomicInteger();
 
-	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSettings settings, SessionObserver observer) {
-		this(container, endpoint, settings, new ConnectionWriter(container, endpoint, observer));
+	private volatile long lastDataNanos = System.nanoTime();
+
+	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support) {
+		this(container, endpoint, support, new ConnectionWriter(container, endpoint, support.observer()));
 	}
 
-	private ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSettings settings,
+	private ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support,
 			ConnectionWriter writer) {
-		this(container, endpoint, settings, writer, new ConcurrentWebSocketSessionDecorator(writer,
-				Math.toIntExact(settings.sendTimeLimit().toMillis()), settings.sendBufferBytes()));
+		this(container, endpoint, support, writer, new ConcurrentWebSocketSessionDecorator(writer,
+				Math.toIntExact(support.settings().sendTimeLimit().toMillis()), support.settings().sendBufferBytes()));
 	}
 
-	private ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSettings settings,
+	private ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support,
 			ConnectionWriter writer, ConcurrentWebSocketSessionDecorator serialized) {
 		super(serialized);
 		this.container = container;
 		this.writer = writer;
 		this.serialized = serialized;
 		this.endpoint = endpoint;
-		this.heldLimit = settings.sendBufferBytes();
-		this.inbound = new InboundMessage(settings.maxMessageBytes());
+		this.pushSender = support.pushSender();
+		this.sendBufferLimit = support.settings().sendBufferBytes();
+		this.inbound = new InboundMessage(support.settings().maxMessageBytes());
+		this.rate = new MessageRate(support.settings().maxMessagesPerSecond());
 	}
 
 	public Endpoint endpoint() {
@@ -93,119 +114,213 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		return this.writer.traffic();
 	}
 
-	/**
-	 * Bytes accepted for sending and not yet written to the connection: pushes held behind a reply, messages
-	 * queued behind the send in progress, and that send itself (a 10 MB send blocked on a slow client counts
-	 * 10 MB until it completes, where the concurrent decorator's own figure already reads 0).
-	 */
-	public long bufferedBytes() {
-		return this.writer.outstandingBytes() + this.heldBytes;
-	}
-
 	InboundMessage inbound() {
 		return this.inbound;
 	}
 
+	MessageRate rate() {
+		return this.rate;
+	}
+
 	/** The close status wsdeck sent, or {@code null} if the client closed first. */
 	public CloseStatus closeSent() {
-		return this.closeSent;
+		return this.closeSent.get();
+	}
+
+	/**
+	 * Bytes accepted for sending and not yet written to the connection: queued pushes, messages waiting behind the
+	 * send in progress, and that send itself (a 10 MB send blocked on a slow client counts 10 MB until it
+	 * completes, where the concurrent decorator's own figure already reads 0).
+	 */
+	public long bufferedBytes() {
+		return this.writer.outstandingBytes() + this.queuedBytes;
 	}
 
 	/** Reply lane: a whole message or the next fragment of one, in the order the echo produces them. */
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
-		this.lane.lock();
+		this.writeLock.lock();
 		try {
 			send(message);
-			this.replyOpen = !message.isLast();
-			if (!this.replyOpen) {
-				releaseHeld();
+			synchronized (this.queueLock) {
+				this.replyOpen = !message.isLast();
+				if (!this.replyOpen) {
+					startDrainLocked();
+				}
 			}
 		}
 		finally {
-			this.lane.unlock();
+			this.writeLock.unlock();
 		}
 	}
 
 	/**
-	 * Push lane: a whole server-initiated message, sent now or right after the reply in progress.
-	 * @return whether the message was sent or queued for this session; {@code false} once it is closing
+	 * Push lane: queues a whole server-initiated message, to be sent after what was queued before it and never
+	 * inside a reply. Does not block.
+	 * @return whether it was queued; {@code false} once the session is closing, or when queueing it would pass the
+	 *         send-buffer limit, in which case the session is closed as a slow consumer
 	 */
-	public boolean push(WebSocketMessage<?> message) throws IOException {
-		this.lane.lock();
-		try {
-			if (!isOpen() || this.closeSent != null) {
+	public boolean push(WebSocketMessage<?> message) {
+		long size = MessageSize.of(message);
+		long buffered;
+		synchronized (this.queueLock) {
+			if (this.closeSent.get() != null || !isOpen()) {
 				return false;
 			}
-			if (this.replyOpen) {
-				hold(message);
+			buffered = bufferedBytes();
+			if (buffered + size <= this.sendBufferLimit) {
+				this.pushes.add(new Pending(message, size));
+				this.queuedBytes += size;
+				if (!this.replyOpen) {
+					startDrainLocked();
+				}
 				return true;
 			}
-			return send(message);
 		}
-		finally {
-			this.lane.unlock();
+		closeLater(CloseStatus.POLICY_VIOLATION.withReason("slow consumer: " + buffered + " bytes buffered"));
+		return false;
+	}
+
+	/** Sends a ping now, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller. */
+	public void ping(byte[] payload) {
+		this.unansweredPings.incrementAndGet();
+		this.pushSender.execute(() -> {
+			try {
+				this.serialized.sendMessage(new PingMessage(ByteBuffer.wrap(payload)));
+			}
+			catch (SessionLimitExceededException ex) {
+				closeAsSlowConsumer();
+			}
+			catch (IOException | RuntimeException ex) {
+				log.debug("Ping to session {} failed: {}", getId(), ex.toString());
+			}
+		});
+	}
+
+	/** Pings sent since the last pong. */
+	public int unansweredPings() {
+		return this.unansweredPings.get();
+	}
+
+	void pongReceived() {
+		this.unansweredPings.set(0);
+	}
+
+	void dataReceived() {
+		this.lastDataNanos = System.nanoTime();
+	}
+
+	/** Nanoseconds since the client last sent a data message (or since it connected). */
+	public long idleNanos() {
+		return System.nanoTime() - this.lastDataNanos;
+	}
+
+	private void startDrainLocked() {
+		if (!this.draining && !this.pushes.isEmpty()) {
+			this.draining = true;
+			this.pushSender.execute(this::drain);
 		}
 	}
 
-	private void hold(WebSocketMessage<?> message) {
-		this.held.add(message);
-		this.heldBytes += MessageSize.of(message);
-		if (this.heldBytes > this.heldLimit) {
-			closeQuietly(CloseStatus.POLICY_VIOLATION.withReason(
-					"slow reply: " + this.heldBytes + " bytes of pushes waiting behind an unfinished message"));
+	/** Writes queued pushes in order until the queue is empty or a reply opens. */
+	private void drain() {
+		while (true) {
+			this.writeLock.lock();
+			try {
+				Pending next;
+				synchronized (this.queueLock) {
+					if (this.replyOpen || this.pushes.isEmpty()) {
+						this.draining = false;
+						return;
+					}
+					next = this.pushes.poll();
+					this.queuedBytes -= next.size();
+				}
+				send(next.message());
+			}
+			catch (IOException | RuntimeException ex) {
+				log.debug("Push to session {} failed: {}", getId(), ex.toString());
+				discardPushes();
+				return;
+			}
+			finally {
+				this.writeLock.unlock();
+			}
 		}
 	}
 
-	private void releaseHeld() throws IOException {
-		WebSocketMessage<?> message;
-		while ((message = this.held.poll()) != null) {
-			this.heldBytes -= MessageSize.of(message);
-			send(message);
+	private void discardPushes() {
+		synchronized (this.queueLock) {
+			this.pushes.clear();
+			this.queuedBytes = 0;
+			this.draining = false;
 		}
 	}
 
-	private boolean send(WebSocketMessage<?> message) throws IOException {
-		// Read the size first: Tomcat consumes a binary payload's buffer as it writes it.
-		long length = MessageSize.of(message);
-		this.writer.accepted(length);
+	private void send(WebSocketMessage<?> message) throws IOException {
+		// Size first: Tomcat consumes a binary payload's buffer as it writes it.
+		this.writer.accepted(MessageSize.of(message));
 		try {
 			this.serialized.sendMessage(message);
 		}
 		catch (SessionLimitExceededException ex) {
-			closeQuietly(CloseStatus.POLICY_VIOLATION.withReason(
-					"slow consumer: " + this.serialized.getBufferSize() + " bytes buffered"));
-			return false;
+			closeAsSlowConsumer();
 		}
 		catch (IllegalStateException ex) {
 			if (isOpen()) {
 				throw ex;
 			}
-			return false; // closed under us: the client sees the close, not a half-sent message
+			// Closed under us: the client sees the close, not a half-sent message.
 		}
-		return true;
+	}
+
+	private void closeAsSlowConsumer() {
+		long blocked = this.serialized.getTimeSinceSendStarted();
+		closeLater(CloseStatus.POLICY_VIOLATION.withReason(blocked > 0
+				? "slow consumer: a send blocked for " + blocked + " ms, " + bufferedBytes() + " bytes buffered"
+				: "slow consumer: " + bufferedBytes() + " bytes buffered"));
 	}
 
 	/**
 	 * Closes with the given status, straight on the container's session: the concurrent decorator would rewrite
-	 * the status to its private 4500 after a limit was exceeded, and clients do not know that code.
+	 * the status to its private 4500 after a limit was exceeded, and clients do not know that code. Blocks while
+	 * the close frame is written; {@link #closeLater} does not.
 	 */
 	@Override
 	public void close(CloseStatus status) throws IOException {
-		if (this.closeSent != null) {
-			return;
+		if (claimClose(status)) {
+			this.container.close(status);
 		}
-		this.closeSent = status;
+	}
+
+	/** Closes from a push-sender thread: for callers that must not wait on a client that may not be reading. */
+	public void closeLater(CloseStatus status) {
+		if (claimClose(status)) {
+			this.pushSender.execute(() -> closeContainerQuietly(status));
+		}
+	}
+
+	void closeQuietly(CloseStatus status) {
+		if (claimClose(status)) {
+			closeContainerQuietly(status);
+		}
+	}
+
+	private boolean claimClose(CloseStatus status) {
+		if (!this.closeSent.compareAndSet(null, status)) {
+			return false;
+		}
+		discardPushes(); // the session is ending; what it had not sent goes with it, announced by the close
 		if (!isNormal(status)) {
 			log.warn("Closing session {} ({} {}) with {} \"{}\"", getId(), this.endpoint.tag(), getRemoteAddress(),
 					status.getCode(), status.getReason());
 		}
-		this.container.close(status);
+		return true;
 	}
 
-	void closeQuietly(CloseStatus status) {
+	private void closeContainerQuietly(CloseStatus status) {
 		try {
-			close(status);
+			this.container.close(status);
 		}
 		catch (IOException | RuntimeException ex) {
 			log.debug("Close of session {} failed: {}", getId(), ex.toString());
@@ -215,6 +330,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	static boolean isNormal(CloseStatus status) {
 		return status.getCode() == CloseStatus.NORMAL.getCode() || status.getCode() == CloseStatus.GOING_AWAY.getCode()
 				|| status.getCode() == CloseStatus.NO_STATUS_CODE.getCode();
+	}
+
+	private record Pending(WebSocketMessage<?> message, long size) {
 	}
 
 }

@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -25,24 +27,27 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 
 	private final Endpoint endpoint;
 
+	/** Tomcat reads this per session: how long a blocking write may wait on a client that does not read. */
+	private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
 	private final SessionRegistry registry;
 
-	private final SessionSettings settings;
+	private final SessionSupport support;
 
 	private final SessionObserver observer;
 
-	public ManagedSessionHandler(WebSocketHandler delegate, Endpoint endpoint, SessionRegistry registry,
-			SessionSettings settings, SessionObserver observer) {
+	public ManagedSessionHandler(WebSocketHandler delegate, Endpoint endpoint, SessionSupport support) {
 		super(delegate);
 		this.endpoint = endpoint;
-		this.registry = registry;
-		this.settings = settings;
-		this.observer = observer;
+		this.support = support;
+		this.registry = support.registry();
+		this.observer = support.observer();
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession container) throws Exception {
-		ManagedSession session = new ManagedSession(container, this.endpoint, this.settings, this.observer);
+		limitBlockingWrites(container);
+		ManagedSession session = new ManagedSession(container, this.endpoint, this.support);
 		this.registry.add(session);
 		this.observer.opened(this.endpoint);
 		log.info("Opened session {} on {} from {}, path {}, subprotocol {}, extensions {}", session.getId(),
@@ -58,6 +63,9 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			return; // already closed; the container may still hand over what was in flight
 		}
 		MessageKind kind = MessageKind.of(message);
+		if (message instanceof PongMessage) {
+			session.pongReceived();
+		}
 		if (kind != null) {
 			InboundMessage inbound = session.inbound();
 			long size = inbound.add(message);
@@ -67,8 +75,14 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 				return;
 			}
 			session.traffic().received(size, message.isLast());
+			session.dataReceived();
 			this.observer.received(this.endpoint, kind, size, message.isLast() ? inbound.bytes() : -1);
 			if (message.isLast()) {
+				if (!session.rate().admit()) {
+					session.closeQuietly(CloseStatus.POLICY_VIOLATION.withReason("rate limit: more than "
+							+ session.rate().maxPerSecond() + " messages a second (wsdeck.limits.max-messages-per-second)"));
+					return;
+				}
 				if (log.isDebugEnabled()) {
 					log.debug("Session {} received a {} message of {} bytes in {} fragment(s)", session.getId(),
 							kind.tag(), inbound.bytes(), inbound.fragments());
@@ -96,6 +110,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	public void afterConnectionClosed(WebSocketSession container, CloseStatus status) throws Exception {
 		ManagedSession session = this.registry.find(container);
 		this.registry.remove(container);
+		releaseResources(container);
 		if (session == null) {
 			return;
 		}
@@ -117,6 +132,26 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	@Override
 	public boolean supportsPartialMessages() {
 		return true;
+	}
+
+	/** Quota slots and the like, taken at the handshake, go back however the session ended. */
+	private static void releaseResources(WebSocketSession container) {
+		for (Object value : container.getAttributes().values()) {
+			if (value instanceof ReleasedOnClose resource) {
+				resource.release();
+			}
+		}
+	}
+
+	/**
+	 * Without this, a write to a client that stopped reading blocks for Tomcat's default 20 s; with it, for the
+	 * configured send-time limit, after which Tomcat fails the write and closes the connection.
+	 */
+	private void limitBlockingWrites(WebSocketSession container) {
+		if (container instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() instanceof jakarta.websocket.Session tomcat) {
+			tomcat.getUserProperties().put(BLOCKING_SEND_TIMEOUT, this.support.settings().sendTimeLimit().toMillis());
+		}
 	}
 
 	/**

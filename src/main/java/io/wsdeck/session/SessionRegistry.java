@@ -19,7 +19,11 @@ public class SessionRegistry {
 	}
 
 	void remove(WebSocketSession session) {
-		this.sessions.remove(session.getId());
+		if (this.sessions.remove(session.getId()) != null) {
+			synchronized (this) {
+				notifyAll(); // for whoever waits for sessions to drain (shutdown)
+			}
+		}
 	}
 
 	/** The managed wrapper of a container session, or {@code null} once it has closed. */

@@ -1,0 +1,14 @@
+package io.wsdeck.session;
+
+import java.util.concurrent.Executor;
+
+/**
+ * What every session is built with: its settings and the shared parts it reports to and sends through.
+ * @param registry every open session
+ * @param settings limits taken from configuration
+ * @param observer metrics
+ * @param pushSender threads that write pushes, pings and closes that must not block their caller
+ */
+public record SessionSupport(SessionRegistry registry, SessionSettings settings, SessionObserver observer,
+		Executor pushSender) {
+}
