@@ -62,6 +62,26 @@ class PackagedJarIT {
 	}
 
 	@Test
+	void sigtermClosesEverySessionWith1001AndExitsZeroWithinTheShutdownTimeout() throws Exception {
+		RunningJar jar = RunningJar.start(this.workDir, "--wsdeck.shutdown.timeout=5s");
+		try (WsClient client = WsClient.connect(jar.port(), "/ws?tick=100")) {
+			assertThat(client.nextText()).isEqualTo("world");
+			long start = System.nanoTime();
+			jar.process().destroy(); // SIGTERM, as a service manager stops a server
+
+			org.springframework.web.socket.CloseStatus status = client.awaitClose();
+			assertThat(status.getCode()).isEqualTo(1001);
+			assertThat(status.getReason()).isEqualTo("server shutting down");
+			assertThat(jar.process().waitFor(10, TimeUnit.SECONDS)).as("exited within 10 s").isTrue();
+			assertThat(jar.process().exitValue()).isZero();
+			assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+		}
+		finally {
+			jar.close();
+		}
+	}
+
+	@Test
 	void badConfigurationStopsStartupNamingTheProperty() throws Exception {
 		Process process = RunningJar.command(this.workDir, "--wsdeck.limits.max-message-size=64MB").start();
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits on its own").isTrue();

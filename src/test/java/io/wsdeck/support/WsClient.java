@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
@@ -46,9 +47,14 @@ public final class WsClient implements AutoCloseable {
 	}
 
 	public static WsClient connect(URI uri) {
+		return connect(uri, null);
+	}
+
+	/** With handshake headers: subprotocols, extensions to offer, authorization. */
+	public static WsClient connect(URI uri, WebSocketHttpHeaders headers) {
 		Collector collector = new Collector();
 		try {
-			WebSocketSession session = new StandardWebSocketClient().execute(collector, null, uri)
+			WebSocketSession session = new StandardWebSocketClient().execute(collector, headers, uri)
 				.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 			return new WsClient(collector, session);
 		}

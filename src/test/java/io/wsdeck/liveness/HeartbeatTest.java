@@ -1,0 +1,84 @@
+package io.wsdeck.liveness;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import io.wsdeck.support.RawFrame;
+import io.wsdeck.support.RawWebSocket;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Dead-peer detection with short intervals, against raw clients that do or do not answer pings. */
+class HeartbeatTest {
+
+	@Nested
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "wsdeck.heartbeat.interval=200ms", "wsdeck.heartbeat.missed-pongs=2" })
+	class Pings {
+
+		@LocalServerPort
+		int port;
+
+		@Test
+		void aClientThatNeverAnswersPingsIsClosedWith1001AfterTheMissedPongs() throws IOException {
+			try (RawWebSocket silent = RawWebSocket.connector().timeout(Duration.ofSeconds(10)).open(this.port, "/ws")) {
+				assertThat(silent.readText()).isEqualTo("world");
+				int pings = 0;
+				RawFrame frame;
+				while ((frame = silent.readFrame()).opcode() == RawFrame.PING) {
+					assertThat(frame.text()).isEqualTo("wsdeck-heartbeat");
+					pings++;
+				}
+				assertThat(frame.opcode()).isEqualTo(RawFrame.CLOSE);
+				assertThat(frame.close().code()).isEqualTo(1001);
+				assertThat(frame.close().reason()).startsWith("no pong to 2 pings");
+				assertThat(pings).isEqualTo(2);
+			}
+		}
+
+		@Test
+		void aClientThatAnswersPingsStaysOpen() throws IOException {
+			try (RawWebSocket alive = RawWebSocket.connector().timeout(Duration.ofSeconds(10)).open(this.port, "/ws")) {
+				assertThat(alive.readText()).isEqualTo("world");
+				for (int i = 0; i < 6; i++) {
+					RawFrame ping = alive.readFrame();
+					assertThat(ping.opcode()).as("frame %d", i).isEqualTo(RawFrame.PING);
+					alive.send(RawFrame.pong(ping.payload()));
+				}
+				alive.sendText("still here");
+				assertThat(alive.readText()).isEqualTo("still here");
+			}
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "wsdeck.heartbeat.interval=100ms", "wsdeck.heartbeat.idle-timeout=600ms" })
+	class IdleTimeout {
+
+		@LocalServerPort
+		int port;
+
+		@Test
+		void aClientThatSendsNoMessageIsClosedWith1001EvenThoughItAnswersPings() throws IOException {
+			try (RawWebSocket idle = RawWebSocket.connector().timeout(Duration.ofSeconds(10)).open(this.port, "/ws")) {
+				idle.answerPings(true);
+				assertThat(idle.readText()).isEqualTo("world");
+				long start = System.nanoTime();
+				RawFrame.Close close = idle.readClose();
+				assertThat(close.code()).isEqualTo(1001);
+				assertThat(close.reason()).isEqualTo("idle: no message for 600 ms");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+			}
+		}
+
+	}
+
+}
