@@ -49,12 +49,14 @@ class SessionDrain implements SmartLifecycle {
 			return;
 		}
 		log.info("Shutting down: closing {} session(s) with 1001, waiting up to {} ms", open, this.timeout.toMillis());
-		for (ManagedSession session : this.sessions.all()) {
-			session.closeLater(SHUTTING_DOWN);
-		}
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		synchronized (this.sessions) {
 			while (this.sessions.size() > 0 && System.nanoTime() < deadline) {
+				// Again on every wake-up: a handshake that was under way when shutdown began registers its
+				// session afterwards, and it must be told too. Closing twice is a no-op.
+				for (ManagedSession session : this.sessions.all()) {
+					session.closeLater(SHUTTING_DOWN);
+				}
 				try {
 					// The registry notifies on every removal; the timeout only bounds a missed wake-up.
 					this.sessions.wait(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
