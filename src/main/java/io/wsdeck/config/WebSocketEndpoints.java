@@ -8,6 +8,8 @@ import io.wsdeck.echo.TextEchoHandler;
 import io.wsdeck.handshake.HandshakeRefusal;
 import io.wsdeck.handshake.HandshakeValidator;
 import io.wsdeck.handshake.OriginCheck;
+import io.wsdeck.lab.LabHandler;
+import io.wsdeck.lab.LabHandshake;
 import io.wsdeck.push.TickRequest;
 import io.wsdeck.push.Ticker;
 import io.wsdeck.push.TickingHandler;
@@ -23,10 +25,11 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
- * The one place that knows the endpoint URLs: each echo handler, wrapped in ticks and session management,
+ * The one place that knows the endpoint URLs: each endpoint's handler, wrapped in ticks and session management,
  * behind Spring's upgrade handling with wsdeck's handshake checks in front.
  */
 @Configuration(proxyBeanMethods = false)
@@ -43,13 +46,16 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 
 	private final SessionObserver observer;
 
+	private final LabHandler lab;
+
 	WebSocketEndpoints(WsdeckProperties properties, SessionRegistry registry, Ticker ticker, HandshakeRefusal refusal,
-			SessionObserver observer) {
+			SessionObserver observer, LabHandler lab) {
 		this.properties = properties;
 		this.registry = registry;
 		this.ticker = ticker;
 		this.refusal = refusal;
 		this.observer = observer;
+		this.lab = lab;
 	}
 
 	@Override
@@ -63,10 +69,14 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 				"it echoes text messages, greets each client, and closes with 1003 on binary.");
 		register(handlers, Endpoint.BINARY, paths.binary(), binary,
 				"it echoes binary messages and closes with 1003 on text.");
+		register(handlers, Endpoint.LAB, paths.lab(), this.lab,
+				"its text messages are commands that make the server misbehave on purpose (send \"help\").",
+				new LabHandshake(this.refusal));
 	}
 
+	/** @param own the endpoint's own handshake interceptors, run after the protocol and origin checks */
 	private void register(WebSocketHandlerRegistry handlers, Endpoint endpoint, String path, WebSocketHandler echo,
-			String description) {
+			String description, HandshakeInterceptor... own) {
 		WsdeckProperties.Push push = this.properties.push();
 		WebSocketHandler handler = new ManagedSessionHandler(new TickingHandler(echo, this.ticker), endpoint,
 				this.registry, SessionSettings.from(this.properties), this.observer);
@@ -76,8 +86,9 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 		// given patterns); it gets the same patterns, so it passes whatever OriginCheck, which explains its
 		// refusals, has passed.
 		handlers.addHandler(handler, path)
-			.addInterceptors(new HandshakeValidator(this.refusal, description), new OriginCheck(this.refusal, origins),
-					new TickRequest(this.refusal, push.minTick(), push.maxTick(), endpoint.takesTextPushes()))
+			.addInterceptors(new HandshakeValidator(this.refusal, description), new OriginCheck(this.refusal, origins))
+			.addInterceptors(own)
+			.addInterceptors(new TickRequest(this.refusal, push.minTick(), push.maxTick(), endpoint.takesTextPushes()))
 			.setAllowedOriginPatterns(origins.toArray(String[]::new));
 	}
 
