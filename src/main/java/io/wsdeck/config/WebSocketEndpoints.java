@@ -14,6 +14,8 @@ import io.wsdeck.handshake.HandshakeRefusal;
 import io.wsdeck.handshake.HandshakeValidator;
 import io.wsdeck.handshake.OriginCheck;
 import io.wsdeck.handshake.WsdeckHandshakeHandler;
+import io.wsdeck.lab.LabHandler;
+import io.wsdeck.lab.LabHandshake;
 import io.wsdeck.push.TickRequest;
 import io.wsdeck.push.Ticker;
 import io.wsdeck.push.TickingHandler;
@@ -35,7 +37,7 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
- * The one place that knows the endpoint URLs: each echo handler, wrapped in ticks and session management,
+ * The one place that knows the endpoint URLs: each endpoint's handler, wrapped in ticks and session management,
  * behind Spring's upgrade handling with wsdeck's handshake checks in front.
  */
 @Configuration(proxyBeanMethods = false)
@@ -52,13 +54,16 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 
 	private final SessionQuota quota;
 
+	private final LabHandler lab;
+
 	WebSocketEndpoints(WsdeckProperties properties, SessionSupport sessions, Ticker ticker, HandshakeRefusal refusal,
-			SessionQuota quota) {
+			SessionQuota quota, LabHandler lab) {
 		this.properties = properties;
 		this.sessions = sessions;
 		this.ticker = ticker;
 		this.refusal = refusal;
 		this.quota = quota;
+		this.lab = lab;
 	}
 
 	@Override
@@ -72,10 +77,14 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 				"it echoes text messages, greets each client, and closes with 1003 on binary.");
 		register(handlers, Endpoint.BINARY, paths.binary(), binary,
 				"it echoes binary messages and closes with 1003 on text.");
+		register(handlers, Endpoint.LAB, paths.lab(), this.lab,
+				"its text messages are commands that make the server misbehave on purpose (send \"help\").",
+				new LabHandshake(this.refusal));
 	}
 
+	/** @param own the endpoint's own handshake interceptors, run after the protocol and origin checks */
 	private void register(WebSocketHandlerRegistry handlers, Endpoint endpoint, String path, WebSocketHandler echo,
-			String description) {
+			String description, HandshakeInterceptor... own) {
 		WsdeckProperties.Push push = this.properties.push();
 		WsdeckProperties.Endpoints endpoints = this.properties.endpoints();
 		WebSocketHandler handler = new ManagedSessionHandler(new TickingHandler(echo, this.ticker), endpoint,
@@ -88,6 +97,7 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 		if (this.properties.access().hasToken()) {
 			interceptors.add(new TokenCheck(this.refusal, this.properties.access().token()));
 		}
+		interceptors.addAll(List.of(own));
 		interceptors.add(new TickRequest(this.refusal, push.minTick(), push.maxTick(), endpoint.takesTextPushes()));
 		interceptors.add(new QuotaCheck(this.refusal, this.quota));
 		// Spring always appends its own origin interceptor (same-origin only unless given patterns); it gets the

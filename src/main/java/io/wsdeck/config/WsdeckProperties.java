@@ -2,6 +2,7 @@ package io.wsdeck.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -41,6 +42,7 @@ public record WsdeckProperties(
 	 * @param mixed path of the endpoint that takes text and binary messages on one connection
 	 * @param text path of the text-only endpoint
 	 * @param binary path of the binary-only endpoint
+	 * @param lab path of the lab endpoint, whose text messages are commands that make the server misbehave on purpose
 	 * @param allowedOrigins {@code Origin} patterns allowed to open a connection; {@code *} allows any origin
 	 * @param subprotocols subprotocols wsdeck speaks; the first one a client offers that is in this list is
 	 *        chosen; a client that offers only others gets none (and a browser then fails the connection)
@@ -49,13 +51,14 @@ public record WsdeckProperties(
 			@DefaultValue("/ws") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String mixed,
 			@DefaultValue("/ws/text") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String text,
 			@DefaultValue("/ws/binary") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String binary,
+			@DefaultValue("/ws/lab") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String lab,
 			@DefaultValue("*") @NotEmpty List<String> allowedOrigins,
 			@DefaultValue({ "wsdeck", "echo" }) List<@Pattern(regexp = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+",
 					message = "must be an HTTP token (RFC 6455 4.1)") String> subprotocols) {
 
-		@AssertTrue(message = "wsdeck.endpoints.mixed, .text and .binary must be three different paths")
+		@AssertTrue(message = "wsdeck.endpoints.mixed, .text, .binary and .lab must be four different paths")
 		public boolean isDistinct() {
-			return !mixed.equals(text) && !mixed.equals(binary) && !text.equals(binary);
+			return Stream.of(mixed, text, binary, lab).distinct().count() == 4;
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.wsdeck.liveness;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -27,7 +28,7 @@ import org.springframework.web.socket.CloseStatus;
  * so a stuck client cannot stall the sweep.
  */
 @Component
-class Heartbeat implements SmartLifecycle {
+public class Heartbeat implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
@@ -62,6 +63,11 @@ class Heartbeat implements SmartLifecycle {
 		this.idleClosed = Counter.builder("wsdeck.heartbeat.idle")
 			.description("Sessions closed by the idle timeout")
 			.register(meters);
+	}
+
+	/** Whether a pong answers one of the heartbeat's pings (rather than a ping someone else sent). */
+	public static boolean isAnswer(ByteBuffer pongPayload) {
+		return ByteBuffer.wrap(PAYLOAD).equals(pongPayload);
 	}
 
 	void sweep() {

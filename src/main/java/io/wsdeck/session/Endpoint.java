@@ -1,6 +1,6 @@
 package io.wsdeck.session;
 
-/** The three echo endpoints; the name is the tag used in logs and metrics. */
+/** The WebSocket endpoints; the name is the tag used in logs and metrics. */
 public enum Endpoint {
 
 	/** Text and binary on one connection, as the tutorial's browser client uses it. */
@@ -10,7 +10,13 @@ public enum Endpoint {
 	TEXT("text", true),
 
 	/** Binary only; text messages are refused with 1003. */
-	BINARY("binary", false);
+	BINARY("binary", false),
+
+	/**
+	 * Client-testing commands ({@code io.wsdeck.lab}). No ticks or broadcasts: a client under test receives only
+	 * what it asked for, so it can count what arrives.
+	 */
+	LAB("lab", false);
 
 	private final String tag;
 

@@ -46,6 +46,12 @@ class ConfigValidationTest {
 	}
 
 	@Test
+	void labPathSharedWithAnEchoEndpointFailsNamingTheProperties() {
+		assertStartupFailsNaming("wsdeck.endpoints.mixed, .text, .binary and .lab must be four different paths",
+				"wsdeck.endpoints.lab=/ws");
+	}
+
+	@Test
 	void minTickLongerThanMaxTickFailsNamingTheProperties() {
 		assertStartupFailsNaming("wsdeck.push.min-tick", "wsdeck.push.min-tick=2h");
 	}

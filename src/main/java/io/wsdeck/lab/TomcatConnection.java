@@ -1,0 +1,81 @@
+package io.wsdeck.lab;
+
+import java.lang.reflect.Field;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCode;
+import jakarta.websocket.CloseReason.CloseCodes;
+import org.apache.tomcat.websocket.WsRemoteEndpointImplBase;
+import org.apache.tomcat.websocket.WsSession;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+/**
+ * The two lab behaviours Spring's API cannot express, done on Tomcat's own session ({@link WsSession}):
+ * <ul>
+ * <li>a close frame with any code, including those RFC 6455 7.4 forbids on the wire. Spring's {@link CloseStatus}
+ * and the Jakarta {@code CloseCodes.getCloseCode} refuse them, but Tomcat writes whatever {@link CloseCode} it is
+ * given (it only rewrites its own {@code CLOSED_ABNORMALLY} constant), and {@link WsSession#doClose(CloseReason,
+ * CloseReason)} lets the code on the wire differ from the one the server's handler is told;</li>
+ * <li>a dropped connection: no public Tomcat call closes the socket without first sending a close frame, so this
+ * reads the session's private remote endpoint, whose public {@code close()} closes the socket, and only then lets
+ * the session close itself, so its attempt at a close frame finds no socket and the handler hears 1006.</li>
+ * </ul>
+ * Pinned by {@code LabCommandsTest}: a Tomcat upgrade that renames the field makes {@code drop} answer an error, and
+ * that test fail.
+ */
+final class TomcatConnection {
+
+	private static final Field REMOTE_ENDPOINT = remoteEndpointField();
+
+	private TomcatConnection() {
+	}
+
+	/**
+	 * Sends a close frame with {@code code} (0 to 65535) and waits for the client's close, as after any close.
+	 * The server's own handler is told {@code code} if Spring can represent it (1000 to 4999), else 1002: the
+	 * server broke the protocol on purpose.
+	 */
+	static void closeWithAnyCode(WebSocketSession session, int code, String reason) {
+		int local = (code >= 1000 && code <= 4999) ? code : CloseStatus.PROTOCOL_ERROR.getCode();
+		CloseCode wire = () -> code;
+		tomcatSession(session).doClose(new CloseReason(wire, reason),
+				new CloseReason(CloseCodes.getCloseCode(local), "close-raw sent " + code));
+	}
+
+	/** Whether this Tomcat has the field {@link #drop} needs. */
+	static boolean canDrop() {
+		return REMOTE_ENDPOINT != null;
+	}
+
+	/** Closes the TCP connection without a close frame; the client sees the stream end (1006 in a browser). */
+	static void drop(WebSocketSession session) throws IllegalAccessException {
+		WsSession tomcat = tomcatSession(session);
+		((WsRemoteEndpointImplBase) REMOTE_ENDPOINT.get(tomcat)).close();
+		CloseReason dropped = new CloseReason(CloseCodes.CLOSED_ABNORMALLY, "connection dropped by the lab's drop");
+		tomcat.doClose(dropped, dropped, true);
+	}
+
+	private static WsSession tomcatSession(WebSocketSession session) {
+		if (WebSocketSessionDecorator.unwrap(session) instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() instanceof WsSession tomcat) {
+			return tomcat;
+		}
+		throw new IllegalStateException("not a session of Tomcat's WebSocket container: " + session);
+	}
+
+	private static Field remoteEndpointField() {
+		try {
+			Field field = WsSession.class.getDeclaredField("wsRemoteEndpoint");
+			field.setAccessible(true);
+			return WsRemoteEndpointImplBase.class.isAssignableFrom(field.getType()) ? field : null;
+		}
+		catch (NoSuchFieldException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+}
