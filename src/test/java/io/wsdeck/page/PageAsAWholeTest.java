@@ -1,11 +1,12 @@
 package io.wsdeck.page;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The page itself: no console errors, readable on a phone, and the place it keeps for the metrics panel. */
+/** The page itself: no console errors, readable on a phone, and the metrics dashboard among its panels. */
 class PageAsAWholeTest extends PageInChromium {
 
 	@Test
@@ -33,8 +34,11 @@ class PageAsAWholeTest extends PageInChromium {
 	}
 
 	@Test
-	void keepsAnEmptyDashboardSectionForTheMetricsPanel() {
-		assertThat(this.page.find("section#dashboard").getDomProperty("childElementCount")).isEqualTo("0");
+	void fillsTheDashboardSectionWithTheLiveMetricsPanel() {
+		await().until(() -> "live".equals(this.page.find("section#dashboard").getDomAttribute("data-state")));
+
+		assertThat(this.page.find("section#dashboard").findElements(By.cssSelector(".metric svg"))).hasSize(4);
+		assertThat(this.page.find("#dashboard-open-sessions").getDomAttribute("data-value")).isNotEmpty();
 	}
 
 }
