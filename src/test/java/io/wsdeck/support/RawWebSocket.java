@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -156,6 +157,24 @@ public final class RawWebSocket implements Closeable {
 					+ "; the response was:\n" + this.response);
 		}
 		return this;
+	}
+
+	/**
+	 * Reads the next message, which must be the text {@code expected} (an endpoint's greeting, say), so the next
+	 * frame read is the test's own. Closes the socket when it is not.
+	 */
+	public RawWebSocket expectText(String expected) throws IOException {
+		try {
+			String text = readText();
+			if (!text.equals(expected)) {
+				throw new AssertionError("expected the text \"" + expected + "\" but got \"" + text + "\"");
+			}
+			return this;
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			close();
+			throw ex;
+		}
 	}
 
 	// ---------------------------------------------------------------- writing
@@ -432,6 +451,29 @@ public final class RawWebSocket implements Closeable {
 			if (System.nanoTime() - deadline >= 0) {
 				return false;
 			}
+		}
+	}
+
+	/**
+	 * Every frame the server still sends before it closes TCP, for asserting what it did after a close (often:
+	 * nothing); fails if TCP is still open after {@code wait}.
+	 */
+	public List<RawFrame> readUntilEndOfStream(Duration wait) throws IOException {
+		long deadline = System.nanoTime() + wait.toNanos();
+		List<RawFrame> frames = new ArrayList<>();
+		while (true) {
+			Duration left = Duration.ofNanos(deadline - System.nanoTime());
+			Optional<RawFrame> frame;
+			try {
+				frame = left.isNegative() ? Optional.empty() : pollFrame(left);
+			}
+			catch (EOFException ex) {
+				return frames;
+			}
+			if (frame.isEmpty()) {
+				throw new AssertionError("the server did not close TCP within " + wait + "; frames meanwhile: " + frames);
+			}
+			frames.add(frame.get());
 		}
 	}
 
