@@ -10,38 +10,28 @@ import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
 import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * permessage-deflate (RFC 7692) on the wire: negotiated when offered, compressed both ways with the windows the
- * handshake agreed on, absent when not offered.
+ * permessage-deflate (RFC 7692) on the wire: compressed both ways with the windows the handshake agreed on, absent
+ * when not offered. Every test that offers it fails on an answer without it ({@link RawDeflate#negotiatedBy});
+ * the answer's header itself and {@code wsdeck.compression.enabled=false} are pinned by NegotiationTest.
  */
 class DeflateTest extends WireTest {
 
 	/** Repetitive enough that a compressor refers back, within a message and into the previous one. */
 	private static final String REPETITIVE = "the quick brown fox jumps over the lazy dog; ".repeat(40);
 
-	@Test
-	void acceptsAnOfferOfPermessageDeflateInTheResponse() throws IOException {
-		try (RawWebSocket ws = offering(this.port, "/ws", RawDeflate.EXTENSION)) {
-			assertThat(RawDeflate.acceptedParameters(ws.response())).as(ws.response()::toString).isPresent();
-		}
-	}
-
 	/** 7.2.1 and 7.2.2 both ways: compressed text and binary messages, several, so both windows carry over. */
 	@Test
 	void roundTripsCompressedMessagesThroughSharedWindows() throws IOException {
-		try (RawWebSocket ws = offering(this.port, "/ws", RawDeflate.EXTENSION);
+		try (RawWebSocket ws = offering("/ws", RawDeflate.EXTENSION);
 				RawDeflate deflate = RawDeflate.negotiatedBy(ws.response())) {
 			RawWebSocket.Message greeting = ws.readMessage();
 			assertThat(deflate.payloadOf(greeting)).asString(StandardCharsets.UTF_8).isEqualTo(GREETING);
@@ -62,7 +52,7 @@ class DeflateTest extends WireTest {
 	@Test
 	void roundTripsACompressedMessageSentInFragments() throws IOException {
 		byte[] text = Payloads.randomText(100_000, 21).getBytes(StandardCharsets.UTF_8);
-		try (RawWebSocket ws = offering(this.port, "/ws/text", RawDeflate.EXTENSION);
+		try (RawWebSocket ws = offering("/ws/text", RawDeflate.EXTENSION);
 				RawDeflate deflate = RawDeflate.negotiatedBy(ws.response())) {
 			assertThat(deflate.payloadOf(ws.readMessage())).asString(StandardCharsets.UTF_8).isEqualTo(GREETING);
 
@@ -75,7 +65,7 @@ class DeflateTest extends WireTest {
 	/** RFC 7692 6: a message may still be sent uncompressed (RSV1 clear) on a session that negotiated it. */
 	@Test
 	void echoesAnUncompressedMessageOnADeflateSession() throws IOException {
-		try (RawWebSocket ws = offering(this.port, "/ws/binary", RawDeflate.EXTENSION);
+		try (RawWebSocket ws = offering("/ws/binary", RawDeflate.EXTENSION);
 				RawDeflate deflate = RawDeflate.negotiatedBy(ws.response())) {
 			ws.sendBinary(new byte[] { 1, 2, 3 });
 
@@ -93,7 +83,7 @@ class DeflateTest extends WireTest {
 	@ValueSource(strings = { RawDeflate.SERVER_NO_CONTEXT_TAKEOVER, RawDeflate.CLIENT_NO_CONTEXT_TAKEOVER })
 	void acceptsAndHonoursANoContextTakeoverOffer(String parameter) throws IOException {
 		byte[] message = REPETITIVE.getBytes(StandardCharsets.UTF_8);
-		try (RawWebSocket ws = offering(this.port, "/ws/binary", RawDeflate.EXTENSION + "; " + parameter);
+		try (RawWebSocket ws = offering("/ws/binary", RawDeflate.EXTENSION + "; " + parameter);
 				RawDeflate deflate = RawDeflate.negotiatedBy(ws.response())) {
 			assertThat(RawDeflate.acceptedParameters(ws.response()).orElseThrow()).contains(parameter);
 
@@ -122,7 +112,7 @@ class DeflateTest extends WireTest {
 	/** RFC 7692 6: "An endpoint MUST NOT set the 'Per-Message Compressed' bit of control frames". */
 	@Test
 	void closesRsv1OnAControlFrameWith1002() throws IOException {
-		try (RawWebSocket bystander = bystander(); RawWebSocket ws = offering(this.port, "/ws/binary",
+		try (RawWebSocket bystander = bystander(); RawWebSocket ws = offering("/ws/binary",
 				RawDeflate.EXTENSION)) {
 			ws.send(RawFrame.ping(new byte[] { 1 }).withRsv1(true));
 
@@ -143,7 +133,7 @@ class DeflateTest extends WireTest {
 			+ "Tomcat's PerMessageDeflate.validateRsv allows RSV1 on continuations")
 	void closesRsv1OnAContinuationFrameWith1002() throws IOException {
 		byte[] text = REPETITIVE.getBytes(StandardCharsets.UTF_8);
-		try (RawWebSocket bystander = bystander(); RawWebSocket ws = offering(this.port, "/ws/binary",
+		try (RawWebSocket bystander = bystander(); RawWebSocket ws = offering("/ws/binary",
 				RawDeflate.EXTENSION); RawDeflate deflate = RawDeflate.negotiatedBy(ws.response())) {
 			List<RawFrame> frames = deflate.fragments(RawFrame.BINARY, text, 2);
 
@@ -160,36 +150,9 @@ class DeflateTest extends WireTest {
 	}
 
 	/** A handshake whose only extra header is the given {@code Sec-WebSocket-Extensions} offer. */
-	static RawWebSocket offering(int port, String path, String offer) throws IOException {
-		return RawWebSocket.connect(port, RawUpgradeRequest.to(path).header("Sec-WebSocket-Extensions", offer))
+	private RawWebSocket offering(String path, String offer) throws IOException {
+		return RawWebSocket.connect(this.port, RawUpgradeRequest.to(path).header("Sec-WebSocket-Extensions", offer))
 			.expectUpgraded();
-	}
-
-	/**
-	 * Issue 5: an operator can turn compression off (it costs native zlib memory per session); the server then
-	 * ignores the offer. Its own application context, so the setting stays out of every other test.
-	 */
-	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "wsdeck.compression.enabled=false")
-	@Disabled("needs wsdeck.compression.enabled")
-	class WithCompressionTurnedOff {
-
-		@LocalServerPort
-		int offPort;
-
-		@Test
-		void acceptsNoOfferAndSendsUncompressedFrames() throws IOException {
-			byte[] text = REPETITIVE.getBytes(StandardCharsets.UTF_8);
-			try (RawWebSocket ws = offering(this.offPort, "/ws", RawDeflate.EXTENSION)) {
-				assertThat(ws.response().headerValues("Sec-WebSocket-Extensions")).isEmpty();
-				assertThat(ws.readText()).isEqualTo(GREETING);
-
-				ws.send(RawFrame.of(RawFrame.TEXT, text));
-
-				assertThat(ws.readMessage().payload()).isEqualTo(text); // fails on RSV1: nothing was negotiated
-			}
-		}
-
 	}
 
 }
