@@ -234,15 +234,7 @@ class HandshakeWireTest {
 	}
 
 	private RawWebSocket openPastGreeting(String path) throws IOException {
-		RawWebSocket ws = RawWebSocket.open(this.port, path);
-		try {
-			assertThat(ws.readText()).isEqualTo(GREETING);
-			return ws;
-		}
-		catch (IOException | RuntimeException | Error ex) {
-			ws.close();
-			throw ex;
-		}
+		return RawWebSocket.open(this.port, path).expectText(GREETING);
 	}
 
 	/** What a server must send: final, no reserved bits, unmasked. */

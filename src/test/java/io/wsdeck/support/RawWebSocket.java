@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A WebSocket client on a plain TCP socket to loopback, for tests that must see (or send) exactly what is on the
@@ -157,6 +159,24 @@ public final class RawWebSocket implements Closeable {
 		return this;
 	}
 
+	/**
+	 * Reads the next message, which must be the text {@code expected} (an endpoint's greeting, say), so the next
+	 * frame read is the test's own. Closes the socket when it is not.
+	 */
+	public RawWebSocket expectText(String expected) throws IOException {
+		try {
+			String text = readText();
+			if (!text.equals(expected)) {
+				throw new AssertionError("expected the text \"" + expected + "\" but got \"" + text + "\"");
+			}
+			return this;
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			close();
+			throw ex;
+		}
+	}
+
 	// ---------------------------------------------------------------- writing
 
 	/** Writes the frames in one flush, exactly as they are (mask, reserved bits, opcode). */
@@ -171,6 +191,31 @@ public final class RawWebSocket implements Closeable {
 			frame.writeTo(buffered);
 		}
 		buffered.flush();
+	}
+
+	/**
+	 * Writes the frames on a new thread and returns at once. An echo streams back while a large message is still
+	 * arriving, so TCP buffers fill both ways: a test that wrote a 16 MiB message before reading would deadlock.
+	 * Until the returned future completes, the calling thread may only read, with {@link #answerPings} off (an
+	 * answer would write concurrently).
+	 */
+	public CompletableFuture<Void> sendInBackground(List<RawFrame> frames) {
+		if (this.answerPings) {
+			throw new IllegalStateException("answering pings writes from the reading thread; turn it off first");
+		}
+		CompletableFuture<Void> sent = new CompletableFuture<>();
+		Thread writer = new Thread(() -> {
+			try {
+				send(frames);
+				sent.complete(null);
+			}
+			catch (IOException | RuntimeException ex) {
+				sent.completeExceptionally(ex);
+			}
+		}, "raw-websocket-writer");
+		writer.setDaemon(true); // a test that fails mid-write must not keep the JVM alive
+		writer.start();
+		return sent;
 	}
 
 	/** Bytes as given, e.g. half a frame, a frame with a non-minimal length, or garbage. */
@@ -288,7 +333,8 @@ public final class RawWebSocket implements Closeable {
 	/**
 	 * The next data message, reassembled from its frames, read as a conforming client would: pings (answered if
 	 * {@link #answerPings} is on) and pongs between its frames are skipped; a masked frame (RFC 6455 5.1), a close,
-	 * a continuation without a start, or a new message inside this one fails the test.
+	 * a continuation without a start, a new message inside this one, or a reserved bit no extension gave a meaning
+	 * fails the test.
 	 */
 	public Message readMessage() throws IOException {
 		ByteArrayOutputStream payload = new ByteArrayOutputStream();
@@ -300,6 +346,7 @@ public final class RawWebSocket implements Closeable {
 				throw new AssertionError("expected a message" + (frames > 0 ? " (after " + frames + " frames)" : "")
 						+ " but the server closed: " + frame.close());
 			}
+			requireMeaningfulReservedBits(frame);
 			if (frame.isControl()) {
 				continue;
 			}
@@ -318,6 +365,27 @@ public final class RawWebSocket implements Closeable {
 			if (frame.fin()) {
 				return new Message(start.opcode(), payload.toByteArray(), frames, start.rsv1());
 			}
+		}
+	}
+
+	/**
+	 * RFC 6455 5.2: a reserved bit may only be set when an extension defines it. The only one a server can
+	 * negotiate here is permessage-deflate's RSV1, and RFC 7692 6.1 allows it on the first frame of a data message
+	 * only.
+	 */
+	private void requireMeaningfulReservedBits(RawFrame frame) {
+		String problem = null;
+		if (frame.rsv2() || frame.rsv3()) {
+			problem = "RSV2 or RSV3 set, which no extension here defines";
+		}
+		else if (frame.rsv1() && this.response.headerValues("Sec-WebSocket-Extensions").isEmpty()) {
+			problem = "RSV1 set though no extension was negotiated";
+		}
+		else if (frame.rsv1() && (frame.isControl() || frame.opcode() == RawFrame.CONTINUATION)) {
+			problem = "RSV1 set on a control frame or a continuation (RFC 7692 6.1: first data frame only)";
+		}
+		if (problem != null) {
+			throw new AssertionError(problem + ": " + frame);
 		}
 	}
 
@@ -383,6 +451,29 @@ public final class RawWebSocket implements Closeable {
 			if (System.nanoTime() - deadline >= 0) {
 				return false;
 			}
+		}
+	}
+
+	/**
+	 * Every frame the server still sends before it closes TCP, for asserting what it did after a close (often:
+	 * nothing); fails if TCP is still open after {@code wait}.
+	 */
+	public List<RawFrame> readUntilEndOfStream(Duration wait) throws IOException {
+		long deadline = System.nanoTime() + wait.toNanos();
+		List<RawFrame> frames = new ArrayList<>();
+		while (true) {
+			Duration left = Duration.ofNanos(deadline - System.nanoTime());
+			Optional<RawFrame> frame;
+			try {
+				frame = left.isNegative() ? Optional.empty() : pollFrame(left);
+			}
+			catch (EOFException ex) {
+				return frames;
+			}
+			if (frame.isEmpty()) {
+				throw new AssertionError("the server did not close TCP within " + wait + "; frames meanwhile: " + frames);
+			}
+			frames.add(frame.get());
 		}
 	}
 

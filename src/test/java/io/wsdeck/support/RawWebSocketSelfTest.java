@@ -3,6 +3,7 @@ package io.wsdeck.support;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -97,6 +98,66 @@ class RawWebSocketSelfTest {
 
 		assertThat(RawHttpResponse.read(wire, "HEAD").body()).isEmpty();
 		assertThat(wire.readAllBytes()).asString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 400");
+	}
+
+	/** RFC 7692 7.2.3.1: "Hello" in one compressed frame, the sync flush's 00 00 ff ff left off. */
+	@Test
+	void compressesHelloAsRfc7692Section7_2_3_1() {
+		try (RawDeflate deflate = RawDeflate.withContextTakeover()) {
+			RawFrame frame = deflate.frame(RawFrame.TEXT, "Hello".getBytes(StandardCharsets.US_ASCII)).unmasked();
+
+			assertThat(frame.encode()).isEqualTo(HEX.parseHex("c107f248cdc9c90700"));
+		}
+	}
+
+	/** RFC 7692 7.2.3.2: the second "Hello" refers back into the first one's window. */
+	@Test
+	void inflatesASecondMessageFromTheSharedWindowOfRfc7692Section7_2_3_2() {
+		try (RawDeflate deflate = RawDeflate.withContextTakeover()) {
+			assertThat(deflate.decompress(HEX.parseHex("f248cdc9c90700"))).asString().isEqualTo("Hello");
+			assertThat(deflate.decompress(HEX.parseHex("f200110000"))).asString().isEqualTo("Hello");
+		}
+	}
+
+	/** RFC 7692 7.2.3.3 and 7.2.3.4: a stored (uncompressed) block, and a block with BFINAL set. */
+	@Test
+	void inflatesTheStoredAndFinalBlocksOfRfc7692Section7_2_3() {
+		try (RawDeflate deflate = RawDeflate.withContextTakeover()) {
+			assertThat(deflate.decompress(HEX.parseHex("000500faff48656c6c6f00"))).asString().isEqualTo("Hello");
+			assertThat(deflate.decompress(HEX.parseHex("f348cdc9c90700"))).asString().isEqualTo("Hello");
+			assertThat(deflate.decompress(HEX.parseHex("f248cdc9c90700"))).asString().isEqualTo("Hello");
+		}
+	}
+
+	@Test
+	void roundTripsLargeMessagesThroughOneSharedWindowAndSetsRsv1OnTheFirstFragmentOnly() {
+		byte[] message = Payloads.randomText(100_000, 7).getBytes(StandardCharsets.UTF_8);
+		try (RawDeflate sender = RawDeflate.withContextTakeover(); RawDeflate receiver = RawDeflate.withContextTakeover()) {
+			for (int i = 0; i < 3; i++) {
+				List<RawFrame> frames = sender.fragments(RawFrame.BINARY, message, 4);
+
+				assertThat(frames).extracting(RawFrame::rsv1).containsExactly(true, false, false, false);
+				byte[] compressed = frames.stream().map(RawFrame::payload).reduce(new byte[0], RawWebSocketSelfTest::concat);
+				assertThat(receiver.decompress(compressed)).isEqualTo(message);
+			}
+		}
+	}
+
+	@Test
+	void readsTheAcceptedDeflateParametersFromTheResponse() throws IOException {
+		ByteArrayInputStream wire = new ByteArrayInputStream(("HTTP/1.1 101 \r\nSec-WebSocket-Extensions: "
+				+ "permessage-deflate; server_no_context_takeover;client_max_window_bits=15\r\n\r\n"
+				+ "HTTP/1.1 101 \r\nSec-WebSocket-Extensions: x-other\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+
+		assertThat(RawDeflate.acceptedParameters(RawHttpResponse.read(wire, "GET")))
+			.contains(List.of("server_no_context_takeover", "client_max_window_bits=15"));
+		assertThat(RawDeflate.acceptedParameters(RawHttpResponse.read(wire, "GET"))).isEmpty();
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] both = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, both, first.length, second.length);
+		return both;
 	}
 
 	private static String header(byte[] frame, int length) {
