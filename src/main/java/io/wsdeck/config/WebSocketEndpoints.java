@@ -30,7 +30,9 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.core.Ordered;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -68,6 +70,10 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry handlers) {
+		if (handlers instanceof ServletWebSocketHandlerRegistry servlet) {
+			// Ahead of the @RequestMapping lookup, which otherwise runs (and misses) for every handshake.
+			servlet.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		}
 		WsdeckProperties.Endpoints paths = this.properties.endpoints();
 		TextEchoHandler text = new TextEchoHandler(this.properties.echo().greeting());
 		BinaryEchoHandler binary = new BinaryEchoHandler();

@@ -76,11 +76,20 @@ public record WsdeckProperties(
 	 *        streamed through in pieces of this size, so this is a memory setting, not a limit
 	 * @param maxMessagesPerSecond messages one session may send per second before it is closed with 1008; 0 turns
 	 *        the limit off
+	 * @param ioBufferSize per-connection buffers Tomcat allocates for reading and writing the socket and WebSocket
+	 *        frames (five of them); larger ones save system calls on large messages, smaller ones memory per idle
+	 *        connection
 	 */
 	public record Limits(
 			@DefaultValue("16MB") @NotNull DataSize maxMessageSize,
 			@DefaultValue("8KB") @NotNull DataSize messageBufferSize,
-			@DefaultValue("0") @Min(0) int maxMessagesPerSecond) {
+			@DefaultValue("0") @Min(0) int maxMessagesPerSecond,
+			@DefaultValue("8KB") @NotNull DataSize ioBufferSize) {
+
+		@AssertTrue(message = "wsdeck.limits.io-buffer-size must be between 1KB and 1MB")
+		public boolean isIoBufferSizeInRange() {
+			return ioBufferSize.toBytes() >= 1024 && ioBufferSize.toBytes() <= DataSize.ofMegabytes(1).toBytes();
+		}
 
 		@AssertTrue(message = "wsdeck.limits.max-message-size must be between 1B and 1GB")
 		public boolean isMaxMessageSizeInRange() {

@@ -1,0 +1,33 @@
+package io.wsdeck.config;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Applies {@code wsdeck.limits.io-buffer-size} to Tomcat's WebSocket frame buffers (read, write and encode, one of
+ * each per connection). Tomcat sizes them only from the JVM-wide system property
+ * {@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE}, read once when its WebSocket classes load, so this runs
+ * before the web server starts; a value given with {@code -D} on the command line wins.
+ */
+class IoBufferSize implements EnvironmentPostProcessor {
+
+	static final String TOMCAT_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (System.getProperty(TOMCAT_PROPERTY) != null) {
+			return;
+		}
+		long bytes = Binder.get(environment)
+			.bind("wsdeck.limits.io-buffer-size", DataSize.class)
+			.map(DataSize::toBytes)
+			.orElse(0L);
+		if (bytes >= 1024 && bytes <= 1024 * 1024) { // out of range: validation reports it at startup
+			System.setProperty(TOMCAT_PROPERTY, Long.toString(bytes));
+		}
+	}
+
+}
