@@ -18,6 +18,7 @@ class PushConfiguration {
 		scheduler.setPoolSize(properties.push().schedulerThreads());
 		scheduler.setThreadNamePrefix("push-");
 		scheduler.setRemoveOnCancelPolicy(true); // closed sessions' tasks must not linger in the queue
+		scheduler.setAcceptTasksAfterContextClose(true); // ticks keep their order until SessionDrain closes them
 		return scheduler;
 	}
 

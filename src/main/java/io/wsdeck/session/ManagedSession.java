@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -184,7 +185,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Sends a ping now, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller. */
 	public void ping(byte[] payload) {
 		this.unansweredPings.incrementAndGet();
-		this.pushSender.execute(() -> {
+		dispatch(() -> {
 			try {
 				this.serialized.sendMessage(new PingMessage(ByteBuffer.wrap(payload)));
 			}
@@ -218,7 +219,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private void startDrainLocked() {
 		if (!this.draining && !this.pushes.isEmpty()) {
 			this.draining = true;
-			this.pushSender.execute(this::drain);
+			dispatch(this::drain);
 		}
 	}
 
@@ -246,6 +247,19 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			finally {
 				this.writeLock.unlock();
 			}
+		}
+	}
+
+	/**
+	 * Runs a write on a push-sender thread; in the caller's thread if the executor no longer takes work (the
+	 * server is stopping and the executor may stop before the last closes are written).
+	 */
+	private void dispatch(Runnable write) {
+		try {
+			this.pushSender.execute(write);
+		}
+		catch (RejectedExecutionException ex) {
+			write.run();
 		}
 	}
 
@@ -296,7 +310,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Closes from a push-sender thread: for callers that must not wait on a client that may not be reading. */
 	public void closeLater(CloseStatus status) {
 		if (claimClose(status)) {
-			this.pushSender.execute(() -> closeContainerQuietly(status));
+			dispatch(() -> closeContainerQuietly(status));
 		}
 	}
 

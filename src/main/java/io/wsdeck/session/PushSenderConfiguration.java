@@ -37,6 +37,8 @@ class PushSenderConfiguration {
 		pool.setMaxPoolSize(properties.outbound().pushThreads());
 		pool.setAllowCoreThreadTimeOut(true); // an idle server keeps no push threads
 		pool.setThreadNamePrefix("push-send-");
+		// Keep writing while the context closes: SessionDrain's 1001 closes go out through these threads.
+		pool.setAcceptTasksAfterContextClose(true);
 		pool.initialize();
 		log.debug("Pushes are written by up to {} threads", properties.outbound().pushThreads());
 		return pool;
