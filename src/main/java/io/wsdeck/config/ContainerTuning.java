@@ -16,7 +16,8 @@ class ContainerTuning {
 
 	/**
 	 * The socket's own read and write buffers, allocated per connection (8 KiB each by default) and kept for the
-	 * whole life of a WebSocket connection.
+	 * whole life of a WebSocket connection. (Direct buffers, tried to save the JDK's copy into a temporary direct
+	 * buffer on each write, made no measurable difference to echo or large messages and cost native memory.)
 	 */
 	@Bean
 	TomcatConnectorCustomizer socketBuffers(WsdeckProperties properties) {

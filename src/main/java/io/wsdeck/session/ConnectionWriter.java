@@ -20,6 +20,8 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 
 	private final Traffic traffic = new Traffic();
 
+	private final MessageSize.Memo sizes = new MessageSize.Memo();
+
 	private final AtomicLong outstanding = new AtomicLong();
 
 	/** Bytes of the outbound message being written, across its fragments; writes are serialised. */
@@ -34,7 +36,7 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
 		// Size first: Tomcat consumes a binary payload's buffer as it writes it.
-		long length = MessageSize.of(message);
+		long length = this.sizes.of(message);
 		try {
 			getDelegate().sendMessage(message);
 		}
@@ -63,6 +65,10 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 
 	long outstandingBytes() {
 		return this.outstanding.get();
+	}
+
+	MessageSize.Memo sizes() {
+		return this.sizes;
 	}
 
 	Traffic traffic() {

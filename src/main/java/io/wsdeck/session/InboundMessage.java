@@ -11,13 +11,16 @@ final class InboundMessage {
 
 	private final long maxBytes;
 
+	private final MessageSize.Memo sizes;
+
 	/** Touched only by the container's read path, one thread at a time per session. */
 	private long bytes;
 
 	private int fragments;
 
-	InboundMessage(long maxBytes) {
+	InboundMessage(long maxBytes, MessageSize.Memo sizes) {
 		this.maxBytes = maxBytes;
+		this.sizes = sizes;
 	}
 
 	/**
@@ -25,7 +28,7 @@ final class InboundMessage {
 	 * @return its payload size in bytes
 	 */
 	long add(WebSocketMessage<?> message) {
-		long size = MessageSize.of(message);
+		long size = this.sizes.of(message);
 		this.bytes += size;
 		this.fragments++;
 		return size;

@@ -99,7 +99,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		this.endpoint = endpoint;
 		this.pushSender = support.pushSender();
 		this.sendBufferLimit = support.settings().sendBufferBytes();
-		this.inbound = new InboundMessage(support.settings().maxMessageBytes());
+		this.inbound = new InboundMessage(support.settings().maxMessageBytes(), writer.sizes());
 		this.rate = new MessageRate(support.settings().maxMessagesPerSecond());
 	}
 
@@ -162,7 +162,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 *         send-buffer limit, in which case the session is closed as a slow consumer
 	 */
 	public boolean push(WebSocketMessage<?> message) {
-		long size = MessageSize.of(message);
+		long size = this.writer.sizes().of(message);
 		long buffered;
 		synchronized (this.queueLock) {
 			if (this.closeSent.get() != null || !isOpen()) {
@@ -273,7 +273,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private void send(WebSocketMessage<?> message) throws IOException {
 		// Size first: Tomcat consumes a binary payload's buffer as it writes it.
-		this.writer.accepted(MessageSize.of(message));
+		this.writer.accepted(this.writer.sizes().of(message));
 		try {
 			this.serialized.sendMessage(message);
 		}

@@ -20,6 +20,33 @@ final class MessageSize {
 		return message.getPayloadLength();
 	}
 
+	/**
+	 * The size of the last message measured, kept per session: the echo sends back the very message it received,
+	 * and the inbound limit, the outbound buffer accounting and the write all ask for its size. One entry,
+	 * matched by identity, published as one immutable pair so a reader on another thread never mixes two.
+	 */
+	static final class Memo {
+
+		private volatile Sized last = new Sized(null, 0);
+
+		long of(WebSocketMessage<?> message) {
+			if (!(message instanceof TextMessage)) {
+				return message.getPayloadLength(); // constant time, and a binary payload is not worth keeping alive
+			}
+			Sized sized = this.last;
+			if (sized.message() == message) {
+				return sized.size();
+			}
+			long size = MessageSize.of(message);
+			this.last = new Sized(message, size);
+			return size;
+		}
+
+		private record Sized(WebSocketMessage<?> message, long size) {
+		}
+
+	}
+
 	static long utf8Length(CharSequence text) {
 		long bytes = 0;
 		int length = text.length();

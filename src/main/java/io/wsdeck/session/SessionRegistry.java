@@ -26,11 +26,6 @@ public class SessionRegistry {
 		}
 	}
 
-	/** The managed wrapper of a container session, or {@code null} once it has closed. */
-	ManagedSession find(WebSocketSession session) {
-		return this.sessions.get(session.getId());
-	}
-
 	public Collection<ManagedSession> all() {
 		return Collections.unmodifiableCollection(this.sessions.values());
 	}
