@@ -2,15 +2,22 @@ package io.wsdeck.tls;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import io.wsdeck.WsdeckApplication;
 import io.wsdeck.support.TrustingClients;
@@ -26,6 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The operator's own certificate, given as a Spring SSL bundle of PEM files or of a keystore, and the mistakes
@@ -60,6 +68,26 @@ class OperatorCertificateTest {
 				"--spring.ssl.bundle.jks.site.keystore.password=" + PASSWORD,
 				"--spring.ssl.bundle.jks.site.keystore.type=PKCS12")) {
 			assertEchoesOverWssTrusting(wsdeck, operator.certificateFile());
+		}
+	}
+
+	@Test
+	void aRenewedCertificateIsServedWithoutARestartWhenTheBundleReloadsOnUpdate() throws IOException {
+		SelfSignedCertificateStore operator = operatorsCertificate();
+		SelfSignedCertificateStore renewal = new SelfSignedCertificateStore(this.directory.resolve("renewal"));
+		renewal.loadOrCreate();
+		try (ConfigurableApplicationContext wsdeck = start("--wsdeck.tls.bundle=site",
+				"--spring.ssl.bundle.pem.site.reload-on-update=true",
+				"--spring.ssl.bundle.watch.file.quiet-period=100ms",
+				"--spring.ssl.bundle.pem.site.keystore.certificate=" + operator.certificateFile(),
+				"--spring.ssl.bundle.pem.site.keystore.private-key=" + operator.privateKeyFile())) {
+			int port = wsdeck.getBean(WssConnector.class).localPort();
+			assertThat(healthTrusting(renewal.certificateFile(), port)).as("the renewal is not served yet").isFalse();
+
+			Files.copy(renewal.privateKeyFile(), operator.privateKeyFile(), StandardCopyOption.REPLACE_EXISTING);
+			Files.copy(renewal.certificateFile(), operator.certificateFile(), StandardCopyOption.REPLACE_EXISTING);
+
+			await().atMost(Duration.ofSeconds(30)).until(() -> healthTrusting(renewal.certificateFile(), port));
 		}
 	}
 
@@ -131,6 +159,29 @@ class OperatorCertificateTest {
 			store.store(out, PASSWORD.toCharArray());
 		}
 		return file;
+	}
+
+	/** Whether a new https connection that trusts only {@code certificate} gets an answer. */
+	private static boolean healthTrusting(Path certificate, int port) {
+		try {
+			return TrustingClients.httpClient(certificate)
+				.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/actuator/health")).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode() == 200;
+		}
+		catch (SSLHandshakeException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			if (ex.getCause() instanceof SSLHandshakeException) {
+				return false;
+			}
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static void assertEchoesOverWssTrusting(ConfigurableApplicationContext wsdeck, Path certificate) {
