@@ -3,24 +3,21 @@ package io.wsdeck.proxy;
 import java.io.BufferedInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Objects;
 
 import javax.net.ssl.SSLSocket;
 
 import io.wsdeck.session.SessionRegistry;
 import io.wsdeck.support.ExternalProgram;
 import io.wsdeck.support.Nginx;
-import io.wsdeck.support.Payloads;
 import io.wsdeck.support.RawHttpResponse;
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.TrustingClients;
+import io.wsdeck.support.TutorialRoundTrip;
 import io.wsdeck.support.WsClient;
 import io.wsdeck.tls.SelfSignedCertificateStore;
 import org.junit.jupiter.api.AfterAll;
@@ -99,13 +96,8 @@ class BehindNginxTest {
 
 	@Test
 	void echoesTheTutorialsTenMillionBytesThroughNginx() {
-		byte[] bytes = Payloads.randomBytes(Payloads.TUTORIAL_SIZE, 8);
-		String text = Payloads.randomText(Payloads.TUTORIAL_SIZE, 9);
 		try (WsClient client = connect("/ws")) {
-			assertThat(client.nextText()).isEqualTo("world");
-			client.sendBinary(bytes).sendText(text);
-			assertThat(Payloads.sha256(client.nextBinary())).isEqualTo(Payloads.sha256(bytes));
-			assertThat(Payloads.sha256(client.nextText())).isEqualTo(Payloads.sha256(text));
+			TutorialRoundTrip.assertEchoedIntact(client, 8);
 		}
 	}
 
@@ -150,22 +142,13 @@ class BehindNginxTest {
 			RawHttpResponse response = RawHttpResponse.read(new BufferedInputStream(socket.getInputStream()), "GET");
 
 			assertThat(response.status()).as(response.toString()).isEqualTo(101);
-			await().until(() -> remoteAddresses().contains("127.0.0.2"));
+			await().until(() -> SessionAddresses.of(this.sessions).contains("127.0.0.2"));
 		}
 	}
 
 	private WsClient connect(String pathAndQuery) {
 		return WsClient.connect(TrustingClients.webSocketClient(certificate),
 				URI.create("wss://127.0.0.1:" + nginxPort + pathAndQuery), null);
-	}
-
-	private List<String> remoteAddresses() {
-		return this.sessions.all()
-			.stream()
-			.map((session) -> session.getRemoteAddress())
-			.filter(Objects::nonNull)
-			.map(InetSocketAddress::getHostString)
-			.toList();
 	}
 
 }

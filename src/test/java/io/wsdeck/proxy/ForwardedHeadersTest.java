@@ -1,8 +1,7 @@
 package io.wsdeck.proxy;
 
-import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 import io.wsdeck.session.SessionRegistry;
@@ -45,7 +44,7 @@ class ForwardedHeadersTest {
 	@Test
 	void aSessionOpenedThroughALoopbackProxyHasTheForwardedClientsAddress() throws Exception {
 		try (RawWebSocket ws = upgradeFrom("203.0.113.9").expectUpgraded()) {
-			await().until(() -> remoteAddresses().contains("203.0.113.9"));
+			await().until(() -> SessionAddresses.of(this.sessions).contains("203.0.113.9"));
 		}
 	}
 
@@ -78,8 +77,7 @@ class ForwardedHeadersTest {
 	void onlyProxiesOnThisMachineAreBelieved() {
 		TomcatWebServer tomcat = (TomcatWebServer) this.context.getWebServer();
 		Valve[] valves = tomcat.getTomcat().getEngine().getPipeline().getValves();
-		RemoteIpValve valve = (RemoteIpValve) List.of(valves)
-			.stream()
+		RemoteIpValve valve = (RemoteIpValve) Arrays.stream(valves)
 			.filter(RemoteIpValve.class::isInstance)
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no RemoteIpValve: forwarded headers are ignored"));
@@ -94,15 +92,6 @@ class ForwardedHeadersTest {
 
 	private RawWebSocket upgradeFrom(String client) throws Exception {
 		return RawWebSocket.connect(this.port, RawUpgradeRequest.to("/ws/binary").header("X-Forwarded-For", client));
-	}
-
-	private List<String> remoteAddresses() {
-		return this.sessions.all()
-			.stream()
-			.map((session) -> session.getRemoteAddress())
-			.filter(Objects::nonNull)
-			.map(InetSocketAddress::getHostString)
-			.toList();
 	}
 
 	private static HttpStatus post(RestClient api, String forwardedFor) {

@@ -13,8 +13,8 @@ import java.util.List;
 
 import javax.net.ssl.SSLHandshakeException;
 
-import io.wsdeck.support.Payloads;
 import io.wsdeck.support.TrustingClients;
+import io.wsdeck.support.TutorialRoundTrip;
 import io.wsdeck.support.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,13 +69,8 @@ class WssEchoTest {
 
 	@Test
 	void echoesTheTutorialsTenMillionBytesOverWss() {
-		byte[] bytes = Payloads.randomBytes(Payloads.TUTORIAL_SIZE, 6);
-		String text = Payloads.randomText(Payloads.TUTORIAL_SIZE, 7);
 		try (WsClient client = connect("/ws")) {
-			assertThat(client.nextText()).isEqualTo("world");
-			client.sendBinary(bytes).sendText(text);
-			assertThat(Payloads.sha256(client.nextBinary())).isEqualTo(Payloads.sha256(bytes));
-			assertThat(Payloads.sha256(client.nextText())).isEqualTo(Payloads.sha256(text));
+			TutorialRoundTrip.assertEchoedIntact(client, 6);
 		}
 	}
 
