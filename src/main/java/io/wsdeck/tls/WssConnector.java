@@ -1,8 +1,5 @@
 package io.wsdeck.tls;
 
-import java.security.KeyStore;
-import java.security.KeyStoreException;
-import java.security.cert.Certificate;
 import java.util.Collections;
 
 import io.wsdeck.config.WsdeckProperties;
@@ -14,8 +11,6 @@ import org.apache.coyote.ProtocolHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.ssl.NoSuchSslBundleException;
-import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.tomcat.CompressionConnectorCustomizer;
 import org.springframework.boot.tomcat.SslConnectorCustomizer;
@@ -90,64 +85,16 @@ public class WssConnector
 		}
 		new CompressionConnectorCustomizer(factory.getCompression()).customize(connector);
 		factory.getConnectorCustomizers().forEach((customizer) -> customizer.customize(connector));
+		WssCertificate certificate = WssCertificate.choose(tls, this.bundles);
 		SslConnectorCustomizer ssl = new SslConnectorCustomizer(sslLog, connector, Ssl.ClientAuth.NONE);
-		ssl.customize(certificate(tls, ssl), Collections.emptyMap());
+		ssl.customize(certificate.bundle(), Collections.emptyMap());
+		certificate.whenRenewed(this.bundles, (renewed) -> {
+			ssl.update(null, renewed);
+			log.info("wss now serves the renewed certificate of SSL bundle '{}'", certificate.bundleName());
+		});
 		factory.addAdditionalConnectors(connector);
 		this.connector = connector;
-	}
-
-	private SslBundle certificate(WsdeckProperties.Tls tls, SslConnectorCustomizer ssl) {
-		if (!tls.hasBundle()) {
-			SelfSignedCertificateStore store = new SelfSignedCertificateStore(tls.directory());
-			SelfSignedCertificate certificate = store.loadOrCreate();
-			this.certificateDescription = "a self-signed development certificate (SHA-256 "
-					+ certificate.sha256Fingerprint() + "); clients must be told to trust " + store.certificateFile();
-			return certificate.sslBundle();
-		}
-		String name = tls.bundle();
-		SslBundle bundle;
-		try {
-			bundle = this.bundles.getBundle(name);
-		}
-		catch (NoSuchSslBundleException ex) {
-			throw new IllegalStateException("wsdeck.tls.bundle is '" + name + "', but there is no such SSL bundle: "
-					+ "configure spring.ssl.bundle.pem." + name + " or spring.ssl.bundle.jks." + name, ex);
-		}
-		Certificate served = servedCertificate(bundle);
-		if (served == null) {
-			throw new IllegalStateException("wsdeck.tls.bundle is '" + name + "', but that SSL bundle has no "
-					+ "certificate with a private key to serve (its keystore, not only a truststore, must be set)");
-		}
-		this.certificateDescription = "the certificate of SSL bundle '" + name + "' (SHA-256 "
-				+ CertificateFingerprint.sha256(served) + ")";
-		// With spring.ssl.bundle.*.<name>.reload-on-update, a renewed certificate is served without a restart.
-		this.bundles.addBundleUpdateHandler(name, (updated) -> {
-			ssl.update(null, updated);
-			log.info("wss now serves the renewed certificate of SSL bundle '{}'", name);
-		});
-		return bundle;
-	}
-
-	private static Certificate servedCertificate(SslBundle bundle) {
-		KeyStore keyStore = bundle.getStores().getKeyStore();
-		if (keyStore == null) {
-			return null;
-		}
-		try {
-			String alias = bundle.getKey().getAlias();
-			if (alias != null) {
-				return keyStore.getCertificate(alias);
-			}
-			for (String candidate : Collections.list(keyStore.aliases())) {
-				if (keyStore.isKeyEntry(candidate)) {
-					return keyStore.getCertificate(candidate);
-				}
-			}
-			return null;
-		}
-		catch (KeyStoreException ex) {
-			throw new IllegalStateException("Could not read the keystore of SSL bundle wsdeck.tls.bundle", ex);
-		}
+		this.certificateDescription = certificate.description();
 	}
 
 	/** The port wss is served on once the server has started (the chosen one when configured as 0), else -1. */
@@ -159,7 +106,7 @@ public class WssConnector
 	@Override
 	public void onApplicationEvent(WebServerInitializedEvent event) {
 		int port = localPort();
-		if (port > 0) {
+		if (port > 0 && event.getApplicationContext().getServerNamespace() == null) { // not a management server's
 			log.info("wss://localhost:{}{} (and the page at https://localhost:{}/) with {}", port,
 					this.properties.endpoints().mixed(), port, this.certificateDescription);
 		}
