@@ -1,5 +1,6 @@
 package io.wsdeck.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -35,7 +36,8 @@ public record WsdeckProperties(
 		@Valid @DefaultValue Access access,
 		@Valid @DefaultValue Heartbeat heartbeat,
 		@Valid @DefaultValue Shutdown shutdown,
-		@Valid @DefaultValue Admin admin) {
+		@Valid @DefaultValue Admin admin,
+		@Valid @DefaultValue Tls tls) {
 
 	/**
 	 * Where the WebSocket endpoints live and who may open them.
@@ -191,6 +193,39 @@ public record WsdeckProperties(
 
 		public boolean hasToken() {
 			return token != null && !token.isBlank();
+		}
+	}
+
+	/**
+	 * wss:// (and https://) on a second port beside ws:// on {@code server.port}, served by the same application.
+	 * It is on when {@code bundle} names a certificate or {@code selfSigned} is set.
+	 * @param port port of the TLS connector; 0 picks a free one
+	 * @param bundle name of the SSL bundle the operator configures under {@code spring.ssl.bundle.pem.<name>} or
+	 *        {@code spring.ssl.bundle.jks.<name>}; empty = none
+	 * @param selfSigned with no bundle, serve a self-signed certificate for localhost, 127.0.0.1 and ::1, made at
+	 *        the first start; for development only, so off unless asked for (the {@code dev} profile asks)
+	 * @param directory where the self-signed certificate and its private key are kept, so restarts reuse them;
+	 *        defaults to {@code ~/.wsdeck/tls}, outside any checkout
+	 */
+	public record Tls(
+			@DefaultValue("8443") @Min(0) @Max(65535) int port,
+			@DefaultValue("") String bundle,
+			@DefaultValue("false") boolean selfSigned,
+			Path directory) {
+
+		public Tls {
+			if (directory == null) {
+				directory = Path.of(System.getProperty("user.home"), ".wsdeck", "tls");
+			}
+		}
+
+		public boolean hasBundle() {
+			return bundle != null && !bundle.isBlank();
+		}
+
+		/** Whether the wss connector is opened at all. */
+		public boolean enabled() {
+			return hasBundle() || selfSigned;
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.wsdeck.config;
 
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -59,6 +61,21 @@ class ConfigValidationTest {
 	@Test
 	void unparseableSizeFailsNamingTheProperty() {
 		assertStartupFailsNaming("wsdeck.limits.max-message-size", "wsdeck.limits.max-message-size=lots");
+	}
+
+	@Test
+	void wssIsOffByDefaultAndItsCertificateWouldBeKeptOutsideTheProject() {
+		this.runner.run(context -> {
+			WsdeckProperties.Tls tls = context.getBean(WsdeckProperties.class).tls();
+			assertThat(tls.enabled()).isFalse();
+			assertThat(tls.port()).isEqualTo(8443);
+			assertThat(tls.directory()).isEqualTo(Path.of(System.getProperty("user.home"), ".wsdeck", "tls"));
+		});
+	}
+
+	@Test
+	void tlsPortOutOfRangeFailsNamingTheProperty() {
+		assertStartupFailsNaming("wsdeck.tls.port", "wsdeck.tls.port=70000");
 	}
 
 	private void assertStartupFailsNaming(String expected, String... properties) {

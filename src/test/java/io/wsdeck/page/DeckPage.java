@@ -209,6 +209,21 @@ final class DeckPage {
 		return find("#error-demo-result");
 	}
 
+	// The whole page
+
+	/** Every panel once, as a person trying the page would: connect, send, broadcast, tick, close. */
+	DeckPage useEveryPanel() {
+		connectAndAwaitOpen().sendText("hello").sendBuffer(100_000);
+		await().until(() -> sendCount() == 2 && "true".equals(lastSend().get("match")));
+		chooseBinaryType("arraybuffer").broadcast("to all");
+		await().until(() -> broadcastsShown() == 1);
+		askForTicks(100);
+		await().until(() -> !tickSequence().isEmpty());
+		close(1000, "done");
+		await().until(() -> readyState() == 3);
+		return this;
+	}
+
 	// Helpers
 
 	WebElement find(String css) {

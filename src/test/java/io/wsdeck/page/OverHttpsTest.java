@@ -1,16 +1,21 @@
 package io.wsdeck.page;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import io.wsdeck.support.Browser;
+import io.wsdeck.tls.SelfSignedCertificate;
+import io.wsdeck.tls.SelfSignedCertificateStore;
+import io.wsdeck.tls.WssConnector;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -18,55 +23,73 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Served over HTTPS, the page must open its socket with wss: (a secure page may not open ws:). The server gets a
- * throwaway self-signed certificate made by the JDK's keytool, which Chromium is told to accept.
+ * The page served over https from wsdeck's own TLS port with the self-signed development certificate. A secure
+ * page may not open ws:, so it must connect with wss:, and everything must work as over http. Chromium is told to
+ * trust that certificate's key and nothing else, as a developer accepts it once.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "wsdeck.tls.self-signed=true", "wsdeck.tls.port=0" })
 class OverHttpsTest {
 
-	private static final String PASSWORD = "wsdeck-test";
+	private static final Path DIRECTORY = temporaryDirectory();
+
+	/** Made before Chromium starts, so it can be given the key; wsdeck then finds this one kept and serves it. */
+	private static final SelfSignedCertificate CERTIFICATE = new SelfSignedCertificateStore(DIRECTORY).loadOrCreate();
 
 	@RegisterExtension
-	static final Browser browser = new Browser("--ignore-certificate-errors");
+	static final Browser browser = new Browser(
+			"--ignore-certificate-errors-spki-list=" + CERTIFICATE.publicKeySha256());
 
-	@LocalServerPort
-	int port;
+	@Autowired
+	WssConnector wss;
+
+	DeckPage page;
 
 	@DynamicPropertySource
-	static void serveOverHttps(DynamicPropertyRegistry registry) throws IOException, InterruptedException {
-		Path keyStore = selfSignedKeyStore();
-		registry.add("server.ssl.key-store", () -> "file:" + keyStore);
-		registry.add("server.ssl.key-store-type", () -> "PKCS12");
-		registry.add("server.ssl.key-store-password", () -> PASSWORD);
+	static void serveTheCertificateMadeForChromium(DynamicPropertyRegistry registry) {
+		registry.add("wsdeck.tls.directory", DIRECTORY::toString);
+	}
+
+	@BeforeEach
+	void openThePageOverHttps() {
+		this.page = DeckPage.open(browser, "https://localhost:" + this.wss.localPort() + "/");
 	}
 
 	@Test
-	void theAddressUsesWssAndTheEchoWorks() {
-		DeckPage page = DeckPage.open(browser, "https://127.0.0.1:" + this.port + "/");
+	void connectsWithWssAndTheTutorialsTenMillionBytesComeBackIntact() {
+		assertThat(this.page.address()).isEqualTo("wss://localhost:" + this.wss.localPort() + "/ws");
+		assertThat(this.page.securityContext().getDomAttribute("data-secure")).isEqualTo("true");
 
-		assertThat(page.address()).isEqualTo("wss://127.0.0.1:" + this.port + "/ws");
-		page.connectAndAwaitOpen().sendBuffer(100_000);
+		this.page.connectAndAwaitOpen().sendBuffer(); // the page's default: new ArrayBuffer(10000000)
 
-		await().until(() -> "true".equals(page.lastSend().get("match")));
-		assertThat(page.lastSend()).containsEntry("check", "sha-256").containsEntry("echoBytes", "100000");
-		assertThat(page.securityContext().getDomAttribute("data-secure")).isEqualTo("true");
+		await().atMost(Duration.ofSeconds(60)).until(() -> "true".equals(this.page.lastSend().get("match")));
+		assertThat(this.page.lastSend()).containsEntry("check", "sha-256").containsEntry("echoBytes", "10000000");
 	}
 
-	private static Path selfSignedKeyStore() throws IOException, InterruptedException {
-		Path directory = Files.createTempDirectory("wsdeck-tls-");
-		directory.toFile().deleteOnExit();
-		Path keyStore = directory.resolve("server.p12");
-		Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-				"-genkeypair", "-alias", "wsdeck", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-				"-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-				"-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(keytool.getInputStream().readAllBytes());
-		assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(keytool.exitValue()).as("keytool: %s", output).isZero();
-		keyStore.toFile().deleteOnExit();
-		return keyStore;
+	/** {@code PageAsAWholeTest}'s walk through every panel, once over https. */
+	@Test
+	void everyPanelWorksOverHttpsWithoutAConsoleError() {
+		this.page.useEveryPanel();
+
+		assertThat(browser.consoleErrors()).isEmpty();
+	}
+
+	/** Removed when the JVM exits: the certificate is a test's, and so is its key. */
+	private static Path temporaryDirectory() {
+		try {
+			Path directory = Files.createTempDirectory("wsdeck-https-page-");
+			directory.toFile().deleteOnExit();
+			Path kept = directory.resolve("tls");
+			kept.toFile().deleteOnExit();
+			for (String file : new String[] { SelfSignedCertificateStore.CERTIFICATE_FILE,
+					SelfSignedCertificateStore.PRIVATE_KEY_FILE }) {
+				kept.resolve(file).toFile().deleteOnExit();
+			}
+			return kept;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }

@@ -11,14 +11,7 @@ class PageAsAWholeTest extends PageInChromium {
 
 	@Test
 	void everyPanelWorksWithoutAConsoleError() {
-		this.page.connectAndAwaitOpen().sendText("hello").sendBuffer(100_000);
-		await().until(() -> this.page.sendCount() == 2 && "true".equals(this.page.lastSend().get("match")));
-		this.page.chooseBinaryType("arraybuffer").broadcast("to all");
-		await().until(() -> this.page.broadcastsShown() == 1);
-		this.page.askForTicks(100);
-		await().until(() -> !this.page.tickSequence().isEmpty());
-		this.page.close(1000, "done");
-		await().until(() -> this.page.readyState() == 3);
+		this.page.useEveryPanel();
 
 		assertThat(browser.consoleErrors()).isEmpty();
 	}

@@ -67,7 +67,7 @@ public record RawHttpResponse(int status, String reasonPhrase, Map<String, List<
 	 * Reads one response; {@code in} must be the connection's buffered stream, shared with the frame reader.
 	 * @param requestMethod the method of the request it answers: a response to {@code HEAD} has no body
 	 */
-	static RawHttpResponse read(InputStream in, String requestMethod) throws IOException {
+	public static RawHttpResponse read(InputStream in, String requestMethod) throws IOException {
 		String statusLine = readLine(in);
 		String[] parts = statusLine.split(" ", 3);
 		if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {

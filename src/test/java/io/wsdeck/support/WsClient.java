@@ -52,9 +52,14 @@ public final class WsClient implements AutoCloseable {
 
 	/** With handshake headers: subprotocols, extensions to offer, authorization. */
 	public static WsClient connect(URI uri, WebSocketHttpHeaders headers) {
+		return connect(new StandardWebSocketClient(), uri, headers);
+	}
+
+	/** Through a client the test set up, e.g. one that trusts a test certificate for {@code wss:}. */
+	public static WsClient connect(StandardWebSocketClient client, URI uri, WebSocketHttpHeaders headers) {
 		Collector collector = new Collector();
 		try {
-			WebSocketSession session = new StandardWebSocketClient().execute(collector, headers, uri)
+			WebSocketSession session = client.execute(collector, headers, uri)
 				.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 			return new WsClient(collector, session);
 		}

@@ -1,0 +1,115 @@
+package io.wsdeck.tls;
+
+import java.util.Collections;
+
+import io.wsdeck.config.WsdeckProperties;
+import org.apache.catalina.connector.Connector;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.coyote.AbstractProtocol;
+import org.apache.coyote.ProtocolHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.tomcat.CompressionConnectorCustomizer;
+import org.springframework.boot.tomcat.SslConnectorCustomizer;
+import org.springframework.boot.tomcat.TomcatProtocolHandlerCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.util.LambdaSafe;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+
+/**
+ * Opens {@code wsdeck.tls.port} as a second Tomcat connector with TLS, beside the plain one on {@code server.port}.
+ * Both feed the same engine, so the page, every WebSocket endpoint and the actuator answer on both, as https and
+ * wss on this one. Its certificate is the operator's SSL bundle ({@code wsdeck.tls.bundle}), or with
+ * {@code wsdeck.tls.self-signed} the development certificate kept in {@code wsdeck.tls.directory}.
+ */
+@Component
+public class WssConnector
+		implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, ApplicationListener<WebServerInitializedEvent>,
+		Ordered {
+
+	private static final Logger log = LoggerFactory.getLogger(WssConnector.class);
+
+	/** Spring Boot's SSL customizer reports through commons-logging. */
+	private static final Log sslLog = LogFactory.getLog(WssConnector.class);
+
+	private final WsdeckProperties properties;
+
+	private final SslBundles bundles;
+
+	private volatile Connector connector;
+
+	private volatile String certificateDescription;
+
+	public WssConnector(WsdeckProperties properties, SslBundles bundles) {
+		this.properties = properties;
+		this.bundles = bundles;
+	}
+
+	/**
+	 * Last, so the plain connector's settings ({@code server.tomcat.*}: connection limit, threads, timeouts), which
+	 * the other customizers register, are all there to be given to this connector too.
+	 */
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public void customize(TomcatServletWebServerFactory factory) {
+		WsdeckProperties.Tls tls = this.properties.tls();
+		if (!tls.enabled()) {
+			return;
+		}
+		if (tls.port() != 0 && tls.port() == factory.getPort()) {
+			throw new IllegalStateException("wsdeck.tls.port and server.port are both " + tls.port()
+					+ "; wss needs a port of its own");
+		}
+		Connector connector = new Connector(factory.getProtocol());
+		connector.setPort(tls.port());
+		ProtocolHandler handler = connector.getProtocolHandler();
+		if (factory.getAddress() != null && handler instanceof AbstractProtocol<?> protocol) {
+			protocol.setAddress(factory.getAddress()); // server.address: bound where the plain connector is
+		}
+		LambdaSafe.callbacks(TomcatProtocolHandlerCustomizer.class, factory.getProtocolHandlerCustomizers(), handler)
+			.invoke((customizer) -> customizer.customize(handler));
+		if (factory.getUriEncoding() != null) {
+			connector.setURIEncoding(factory.getUriEncoding().name());
+		}
+		new CompressionConnectorCustomizer(factory.getCompression()).customize(connector);
+		factory.getConnectorCustomizers().forEach((customizer) -> customizer.customize(connector));
+		WssCertificate certificate = WssCertificate.choose(tls, this.bundles);
+		SslConnectorCustomizer ssl = new SslConnectorCustomizer(sslLog, connector, Ssl.ClientAuth.NONE);
+		ssl.customize(certificate.bundle(), Collections.emptyMap());
+		certificate.whenRenewed(this.bundles, (renewed) -> {
+			ssl.update(null, renewed);
+			log.info("wss now serves the renewed certificate of SSL bundle '{}'", certificate.bundleName());
+		});
+		factory.addAdditionalConnectors(connector);
+		this.connector = connector;
+		this.certificateDescription = certificate.description();
+	}
+
+	/** The port wss is served on once the server has started (the chosen one when configured as 0), else -1. */
+	public int localPort() {
+		Connector connector = this.connector;
+		return (connector != null) ? connector.getLocalPort() : -1;
+	}
+
+	@Override
+	public void onApplicationEvent(WebServerInitializedEvent event) {
+		int port = localPort();
+		if (port > 0 && event.getApplicationContext().getServerNamespace() == null) { // not a management server's
+			log.info("wss://localhost:{}{} (and the page at https://localhost:{}/) with {}", port,
+					this.properties.endpoints().mixed(), port, this.certificateDescription);
+		}
+	}
+
+}

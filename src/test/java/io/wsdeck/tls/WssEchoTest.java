@@ -1,0 +1,152 @@
+package io.wsdeck.tls;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import io.wsdeck.support.TrustingClients;
+import io.wsdeck.support.TutorialRoundTrip;
+import io.wsdeck.support.WsClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * wss on its own port beside ws, with the self-signed development certificate, through Spring's
+ * {@code StandardWebSocketClient} told to trust that certificate and nothing else.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "wsdeck.tls.self-signed=true", "wsdeck.tls.port=0" })
+class WssEchoTest {
+
+	@TempDir
+	static Path directory;
+
+	@DynamicPropertySource
+	static void keepTheCertificateInATemporaryDirectory(DynamicPropertyRegistry registry) {
+		registry.add("wsdeck.tls.directory", () -> directory.toString());
+	}
+
+	@Autowired
+	WssConnector wss;
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void greetsAndEchoesTextOverWss() {
+		try (WsClient client = connect("/ws/text")) {
+			assertThat(client.nextText()).isEqualTo("world");
+			assertThat(client.sendText("Hello Server!").nextText()).isEqualTo("Hello Server!");
+		}
+	}
+
+	@Test
+	void echoesBinaryOverWss() {
+		try (WsClient client = connect("/ws/binary")) {
+			assertThat(client.sendBinary(new byte[] { 0, 1, 2, (byte) 255 }).nextBinary()).containsExactly(0, 1, 2, 255);
+		}
+	}
+
+	@Test
+	void echoesTheTutorialsTenMillionBytesOverWss() {
+		try (WsClient client = connect("/ws")) {
+			TutorialRoundTrip.assertEchoedIntact(client, 6);
+		}
+	}
+
+	@Test
+	void aClientThatDoesNotTrustTheCertificateFailsTheHandshakeSayingWhy() {
+		URI uri = wssUri("/ws");
+
+		assertThatThrownBy(() -> WsClient.connect(new StandardWebSocketClient(), uri, null))
+			.hasStackTraceContaining("PKIX path building failed")
+			.satisfies((failure) -> assertThat(causes(failure)).hasAtLeastOneElementOfType(SSLHandshakeException.class));
+	}
+
+	@Test
+	void plainWsKeepsWorkingOnServerPort() {
+		try (WsClient client = WsClient.connectGreeted(this.port, "/ws/text")) {
+			assertThat(client.sendText("plain").nextText()).isEqualTo("plain");
+		}
+		assertThat(this.wss.localPort()).isPositive().isNotEqualTo(this.port);
+	}
+
+	@Test
+	void servesThePageAndTheActuatorOverHttps() throws Exception {
+		HttpClient https = TrustingClients.httpClient(certificate());
+		HttpResponse<String> page = https.send(HttpRequest.newBuilder(httpsUri("/")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> health = https.send(HttpRequest.newBuilder(httpsUri("/actuator/health")).build(),
+				HttpResponse.BodyHandlers.ofString());
+
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("<html");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).contains("\"status\":\"UP\"");
+	}
+
+	@Test
+	void answersOnLocalhostAsWellAsOnTheLoopbackAddress() {
+		try (WsClient client = WsClient.connect(TrustingClients.webSocketClient(certificate()),
+				URI.create("wss://localhost:" + this.wss.localPort() + "/ws/text"), null)) {
+			assertThat(client.nextText()).isEqualTo("world");
+		}
+	}
+
+	@Test
+	void theServedCertificateIsTheOneKeptForTheNextStartWithItsKeyReadableByItsOwnerOnly() throws Exception {
+		SelfSignedCertificateStore store = new SelfSignedCertificateStore(directory);
+		HttpResponse<Void> response = TrustingClients.httpClient(certificate())
+			.send(HttpRequest.newBuilder(httpsUri("/")).build(), HttpResponse.BodyHandlers.discarding());
+		X509Certificate served = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+
+		assertThat(CertificateFingerprint.sha256(served)).isEqualTo(store.loadOrCreate().sha256Fingerprint());
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.privateKeyFile())))
+			.isEqualTo("rw-------");
+	}
+
+	private WsClient connect(String path) {
+		return WsClient.connect(TrustingClients.webSocketClient(certificate()), wssUri(path), null);
+	}
+
+	private Path certificate() {
+		return new SelfSignedCertificateStore(directory).certificateFile();
+	}
+
+	private URI wssUri(String path) {
+		return URI.create("wss://127.0.0.1:" + this.wss.localPort() + path);
+	}
+
+	private URI httpsUri(String path) {
+		return URI.create("https://127.0.0.1:" + this.wss.localPort() + path);
+	}
+
+	private static List<Throwable> causes(Throwable failure) {
+		List<Throwable> causes = new ArrayList<>();
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			causes.add(cause);
+		}
+		return causes;
+	}
+
+}
