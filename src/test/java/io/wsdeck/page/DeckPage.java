@@ -84,6 +84,11 @@ final class DeckPage {
 		return find("#socket-url").getText();
 	}
 
+	/** {@code protocol} as the page shows it, in quotes: {@code "echo"}, or {@code ""} for none. */
+	String socketProtocol() {
+		return find("#socket-protocol").getText();
+	}
+
 	// readyState
 
 	/** The state the page shows, or -1 before any socket exists. */
