@@ -214,6 +214,39 @@ final class DeckPage {
 		return find("#error-demo-result");
 	}
 
+	// The lab
+
+	/**
+	 * Clicks a lab command's button after filling its argument boxes in order (none given: the defaults stay). The
+	 * page connects to the lab first when it is not connected there.
+	 */
+	DeckPage lab(String command, String... arguments) {
+		String form = "#lab form[data-command='" + command + "']";
+		List<WebElement> boxes = this.driver.findElements(By.cssSelector(form + " input"));
+		for (int i = 0; i < arguments.length; i++) {
+			boxes.get(i).clear();
+			boxes.get(i).sendKeys(arguments[i]);
+		}
+		find(form + " > button").click();
+		return this;
+	}
+
+	/** Which socket the lab's buttons use: none, elsewhere, connecting, open or closed. */
+	String labSocket() {
+		return find("#lab-socket").getDomAttribute("data-state");
+	}
+
+	/** The lab's count since the last command: command, messages, bytes, last (the last text answer). */
+	@SuppressWarnings("unchecked")
+	Map<String, String> labSince() {
+		return (Map<String, String>) this.browser.script("return { ...document.querySelector('#lab-since').dataset };");
+	}
+
+	/** The last text answer on the lab, as the panel shows it in full. */
+	String labReply() {
+		return find("#lab-reply").getDomProperty("textContent");
+	}
+
 	// Helpers
 
 	WebElement find(String css) {
