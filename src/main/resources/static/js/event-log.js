@@ -3,7 +3,7 @@
 // Both registration styles of the API are used: the on… properties (one handler each; assigning again replaces
 // it) and addEventListener (any number of listeners). open gets one of each, so every open is logged twice.
 
-import { appendScrolled, bytes, clock, cut, el } from './view.js';
+import { bytes, clock, cut, el, followNewest } from './view.js';
 
 /** What a message event carries: a string, or binary data whose type binaryType chose. */
 export function describeData(data) {
@@ -24,6 +24,7 @@ const KEPT = 500; // entries; with ticks every 50 ms an unbounded log would grow
 export class EventLog {
   constructor(list) {
     this.list = list;
+    this.follow = followNewest(list);
   }
 
   clear() {
@@ -36,7 +37,7 @@ export class EventLog {
     for (const [name, value] of Object.entries(data)) {
       attributes[`data-${name}`] = value;
     }
-    appendScrolled(this.list, el('li', attributes,
+    this.list.append(el('li', attributes,
       el('time', {}, clock()),
       el('span', { class: 'type' }, type),
       el('span', { class: 'source' }, source),
@@ -45,6 +46,7 @@ export class EventLog {
     while (this.list.children.length > KEPT) {
       this.list.firstElementChild.remove();
     }
+    this.follow();
   }
 }
 

@@ -1,11 +1,12 @@
 // Wires the panels of the page to one Connection. Each module is one part of the WebSocket API.
 
-import { defaultAddress, withPath } from './address.js';
+import { defaultAddress, withPath, withTick } from './address.js';
 import { BinaryTypeSwitch } from './binary-type.js';
 import { Connection } from './connection.js';
 import { describeContext } from './digest.js';
 import { ErrorDemo } from './error-demo.js';
 import { EventLog } from './event-log.js';
+import { LAB_PATH, Lab } from './lab.js';
 import { Pushes } from './push.js';
 import { ReadyStateView } from './ready-state.js';
 import { Sender } from './sending.js';
@@ -30,7 +31,7 @@ endpointRadios.forEach((radio) => radio.addEventListener('change', () => {
 
 function connect() {
   const protocols = $('#protocols').value.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  connection.connect(address.value.trim(), protocols);
+  return connection.connect(address.value.trim(), protocols);
 }
 
 $('#connect-form').addEventListener('submit', (event) => {
@@ -82,11 +83,25 @@ $('#broadcast-form').addEventListener('submit', (event) => {
   pushes.broadcast($('#broadcast-text').value);
 });
 
+// The lab: its buttons connect the Connect panel to /ws/lab when it is elsewhere, without ticks (the lab refuses
+// ?tick= with 400, and a tick in a flood would spoil the count).
+const lab = new Lab({
+  commands: $('#lab-commands'), socketBox: $('#lab-socket'), status: $('#lab-status'),
+  connectButton: $('#lab-connect'), since: $('#lab-since'), reply: $('#lab-reply'), log,
+  connectToLab: () => {
+    document.querySelector(`input[name="endpoint"][value="${LAB_PATH}"]`).checked = true;
+    $('#tick-toggle').checked = false;
+    address.value = withTick(withPath(address.value, LAB_PATH), null);
+    return connect();
+  },
+});
+
 // Every new socket goes to the panels that listen to it, before it can receive anything.
 connection.onSocket((ws, label) => {
   binaryType.attach(ws);
   sender.attach(ws);
   pushes.attach(ws, label);
+  lab.attach(ws, label);
   $('#socket-url').textContent = ws.url;
   $('#socket-protocol').textContent = '—';
   $('#socket-extensions').textContent = '—';
@@ -103,6 +118,7 @@ connection.onState((state) => {
     $(id).disabled = !open;
   }
   $('#close-button').disabled = state > WebSocket.OPEN;
+  lab.stateChanged(state);
 });
 
 // onerror

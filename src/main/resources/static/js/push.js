@@ -3,7 +3,7 @@
 // POST /api/broadcast, which reach every text-capable session.
 
 import { withTick } from './address.js';
-import { appendScrolled, clock, cut, el } from './view.js';
+import { clock, cut, el, followNewest } from './view.js';
 
 const KEPT = 50; // pushes shown; older ones scroll away
 
@@ -12,6 +12,7 @@ export class Pushes {
     this.toggle = toggle;
     this.interval = interval;
     this.list = list;
+    this.follow = followNewest(list);
     this.count = count;
     this.broadcastResult = broadcastResult;
     this.address = address;
@@ -56,10 +57,11 @@ export class Pushes {
   }
 
   show(item) {
-    appendScrolled(this.list, item);
+    this.list.append(item);
     while (this.list.children.length > KEPT) {
       this.list.firstElementChild.remove();
     }
+    this.follow();
     this.count.dataset.ticks = String(this.ticks);
     this.count.dataset.broadcasts = String(this.broadcasts);
     this.count.textContent = `${this.ticks} ticks, ${this.broadcasts} broadcasts`;

@@ -35,11 +35,31 @@ export function cut(text, max = 120) {
   return text.length <= max ? text : `${text.slice(0, max)}… (${numbers.format(text.length)} chars)`;
 }
 
-/** Appends an item to a list and keeps the newest in view. */
-export function appendScrolled(list, item) {
-  const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
-  list.append(item);
-  if (atBottom) {
-    list.scrollTop = list.scrollHeight;
-  }
+/**
+ * Keeps a scrolling list on its newest item for as long as the person has not scrolled up; returns follow(), to call
+ * after each append. The list's scroll position is read only when it scrolls, and it is scrolled at most once a
+ * frame: reading it after every append forces a layout each time, which made a flood of 1,000 messages take over a
+ * minute to show.
+ */
+export function followNewest(list) {
+  let following = true;
+  let scheduled = false;
+  let ownTop = null; // where our last scroll left the list: its scroll event may come after more items arrived
+  list.addEventListener('scroll', () => {
+    const whereWeLeftIt = ownTop !== null && Math.abs(list.scrollTop - ownTop) < 1;
+    following = whereWeLeftIt || list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+  });
+  return () => {
+    if (!following || scheduled) {
+      return;
+    }
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      if (following) {
+        list.scrollTop = list.scrollHeight;
+        ownTop = list.scrollTop;
+      }
+    });
+  };
 }

@@ -93,4 +93,14 @@ class ConnectionPanelTest extends PageInChromium {
 		assertThat(this.page.events("close").get(0)).containsEntry("code", "1006").containsEntry("wasClean", "false");
 	}
 
+	@Test
+	void offeringChatAndEchoConnectsWithEchoTheOneOfThemTheServerSpeaks() {
+		this.page.askForSubprotocols("chat, echo").connectAndAwaitOpen();
+
+		assertThat(this.page.socketProtocol()).isEqualTo("\"echo\"");
+		assertThat(this.page.events("open").get(1).get("details")).startsWith("second listener; protocol \"echo\"");
+		assertThat(this.page.find("#protocols-hint").getText()).contains("wsdeck speaks wsdeck and echo",
+				"Offer only others (chat) and it picks none");
+	}
+
 }

@@ -84,6 +84,11 @@ final class DeckPage {
 		return find("#socket-url").getText();
 	}
 
+	/** {@code protocol} as the page shows it, in quotes: {@code "echo"}, or {@code ""} for none. */
+	String socketProtocol() {
+		return find("#socket-protocol").getText();
+	}
+
 	// readyState
 
 	/** The state the page shows, or -1 before any socket exists. */
@@ -222,6 +227,39 @@ final class DeckPage {
 		close(1000, "done");
 		await().until(() -> readyState() == 3);
 		return this;
+	}
+
+	// The lab
+
+	/**
+	 * Clicks a lab command's button after filling its argument boxes in order (none given: the defaults stay). The
+	 * page connects to the lab first when it is not connected there.
+	 */
+	DeckPage lab(String command, String... arguments) {
+		String form = "#lab form[data-command='" + command + "']";
+		List<WebElement> boxes = this.driver.findElements(By.cssSelector(form + " input"));
+		for (int i = 0; i < arguments.length; i++) {
+			boxes.get(i).clear();
+			boxes.get(i).sendKeys(arguments[i]);
+		}
+		find(form + " > button").click();
+		return this;
+	}
+
+	/** Which socket the lab's buttons use: none, elsewhere, connecting, open or closed. */
+	String labSocket() {
+		return find("#lab-socket").getDomAttribute("data-state");
+	}
+
+	/** The lab's count since the last command: command, messages, bytes, last (the last text answer). */
+	@SuppressWarnings("unchecked")
+	Map<String, String> labSince() {
+		return (Map<String, String>) this.browser.script("return { ...document.querySelector('#lab-since').dataset };");
+	}
+
+	/** The last text answer on the lab, as the panel shows it in full. */
+	String labReply() {
+		return find("#lab-reply").getDomProperty("textContent");
 	}
 
 	// Helpers

@@ -1,0 +1,231 @@
+package io.wsdeck.page;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The lab panel: each button sends its command to {@code /ws/lab}, connecting there first when the page is not,
+ * and Chromium shows the server's misbehaviour as ordinary events. Where the RFC leaves a browser room (forbidden
+ * close codes, a dropped connection), the tests pin what Chromium was seen to do, which is what the panel says.
+ */
+class LabPanelTest extends PageInChromium {
+
+	private static final String RESERVED_CODE_CONSOLE_ERROR = "Received a broken close frame containing a reserved status code";
+
+	@BeforeEach
+	void forgetEarlierConsoleErrors() {
+		browser.consoleErrors(); // reading the browser's log empties it; earlier tests' sockets may have written to it
+	}
+
+	@Test
+	void aButtonConnectsToTheLabFirstWhenThePageIsElsewhereThenSendsItsCommand() {
+		this.page.connectAndAwaitOpen();
+		assertThat(this.page.labSocket()).isEqualTo("elsewhere");
+
+		this.page.lab("help");
+
+		await().until(() -> "1".equals(this.page.labSince().get("messages")));
+		assertThat(this.page.socketUrl()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws/lab");
+		assertThat(this.page.address()).isEqualTo(this.page.socketUrl());
+		assertThat(this.page.find("input[name='endpoint'][value='/ws/lab']").isSelected()).isTrue();
+		assertThat(this.page.labSocket()).isEqualTo("open");
+		assertThat(this.page.events("close")).singleElement()
+			.satisfies((close) -> assertThat(close).containsEntry("source", "#1").containsEntry("reason", "reconnecting"));
+		assertThat(eventsOf("#2")).containsExactly("open", "open", "command", "message");
+		assertThat(this.page.events("command")).singleElement()
+			.satisfies((command) -> assertThat(command.get("details")).isEqualTo("\"help\" to the lab"));
+	}
+
+	@Test
+	void helpListsEveryCommandInFull() {
+		this.page.lab("help");
+
+		await().until(() -> this.page.labReply().startsWith("wsdeck lab:"));
+		assertThat(this.page.labReply()).contains("echo [TEXT]", "close CODE [REASON]", "close-raw CODE [REASON]",
+				"send N [K]", "send-binary N [K]", "ping [PAYLOAD]", "delay MS", "flood N S", "flood-binary N S",
+				"headers", "drop", "help");
+		assertThat(this.page.events("message")).singleElement()
+			.satisfies((message) -> assertThat(message).containsEntry("kind", "string"));
+	}
+
+	@Test
+	void closeWithTheDefaultsEndsWith4000CustomCleanly() {
+		this.page.lab("close");
+
+		Map<String, String> close = awaitClose();
+		assertThat(close).containsEntry("code", "4000").containsEntry("reason", "custom").containsEntry("wasClean", "true");
+		assertThat(eventsAfterTheCommand()).containsExactly("close");
+		assertThat(this.page.labSocket()).isEqualTo("closed");
+	}
+
+	@Test
+	void dropIsClose1006NotCleanAndChromiumFiresNoErrorEvent() {
+		this.page.lab("drop");
+
+		Map<String, String> close = awaitClose();
+		assertThat(close).containsEntry("code", "1006").containsEntry("reason", "").containsEntry("wasClean", "false");
+		assertThat(eventsAfterTheCommand()).containsExactly("close");
+		assertThat(browser.consoleErrors()).isEmpty();
+	}
+
+	@Test
+	void closeRaw1006MakesChromiumFailTheConnectionErrorThenClose1006NotClean() {
+		this.page.lab("close-raw"); // the defaults: close-raw 1006 forbidden
+
+		Map<String, String> close = awaitClose();
+		assertThat(this.page.events("command").get(0).get("details")).isEqualTo("\"close-raw 1006 forbidden\" to the lab");
+		assertThat(eventsAfterTheCommand()).containsExactly("error", "close");
+		assertThat(close).as("what the page sees is the browser's own 1006, not the server's frame")
+			.containsEntry("code", "1006")
+			.containsEntry("reason", "")
+			.containsEntry("wasClean", "false");
+		assertThat(browser.consoleErrors()).singleElement().asString().contains(RESERVED_CODE_CONSOLE_ERROR);
+	}
+
+	@Test
+	void closeRawWithACodeOutsideTheRfcsRangesIsReportedAsIsByChromium() {
+		this.page.lab("close-raw", "999", "below the range");
+
+		Map<String, String> close = awaitClose();
+		assertThat(eventsAfterTheCommand()).containsExactly("close");
+		assertThat(close).containsEntry("code", "999").containsEntry("reason", "below the range").containsEntry("wasClean", "true");
+		assertThat(this.page.find("#lab form[data-command='close-raw'] .expect").getText())
+			.startsWith("999 is not a valid close code (RFC 6455 7.4), yet Chromium does not fail the connection");
+	}
+
+	@Test
+	void sendArrivesAsOneStringOfNCharacters() {
+		this.page.lab("send"); // send 100000 13: thirteen frames on the wire
+
+		Map<String, String> message = awaitMessages(1).get(0);
+		assertThat(message).containsEntry("kind", "string").containsEntry("size", "100000");
+		assertThat(message.get("details")).startsWith("string \"abcdefghijklmnopqrstuvwxyzabcdef").endsWith("(100,000 chars)\"");
+	}
+
+	@Test
+	void sendBinaryWithArraybufferArrivesAsOneArrayBufferOfNBytes() {
+		this.page.chooseBinaryType("arraybuffer").lab("send-binary"); // send-binary 100000 10
+
+		assertThat(awaitMessages(1).get(0)).containsEntry("kind", "ArrayBuffer")
+			.containsEntry("size", "100000")
+			.containsEntry("details", "ArrayBuffer byteLength 100,000 B");
+		assertThat(this.page.labSince()).containsEntry("command", "send-binary 100000 10").containsEntry("bytes", "100000");
+	}
+
+	@Test
+	void pingIsAnsweredByChromiumItselfAndThePongIsReported() {
+		this.page.lab("ping"); // ping hello
+
+		assertThat(awaitMessages(1).get(0)).containsEntry("details", "string \"pong received: hello\"");
+		assertThat(this.page.labSince()).containsEntry("last", "pong received: hello");
+	}
+
+	@Test
+	void headersAnswersTheHandshakeChromiumSent() {
+		this.page.lab("headers");
+
+		assertThat(awaitMessages(1).get(0).get("details")).startsWith("string \"GET /ws/lab HTTP/1.1");
+		assertThat(this.page.labReply().lines()).anyMatch((line) -> line.matches("(?i)user-agent: .*Chrom.*"))
+			.anyMatch((line) -> line.equalsIgnoreCase("origin: http://127.0.0.1:" + this.port))
+			.anyMatch((line) -> line.matches("(?i)sec-websocket-key: \\S+"));
+	}
+
+	@Test
+	void delayHoldsEchoesBackUntilDelayZero() {
+		this.page.lab("delay", "1000");
+		await().until(() -> "ok: delay 1000 ms".equals(this.page.labSince().get("last")));
+
+		this.page.lab("echo", "late");
+		await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> !"late".equals(lastAnswer()));
+		await().until(() -> "late".equals(lastAnswer()));
+
+		this.page.find("#lab form[data-command='delay'] button[data-line]").click();
+		await().until(() -> "ok: delay 0 ms".equals(this.page.labSince().get("last")));
+		assertThat(this.page.labSince()).containsEntry("command", "delay 0");
+	}
+
+	@Test
+	void floodDeliversEveryMessageThenFloodDoneWhileTheLogKeepsItsNewest500() {
+		this.page.lab("flood"); // flood 1000 100
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> "flood done 1000".equals(this.page.labSince().get("last")));
+		assertThat(this.page.labSince()).containsEntry("command", "flood 1000 100")
+			.containsEntry("messages", "1001")
+			.containsEntry("bytes", String.valueOf(1000 * 100 + "flood done 1000".length()));
+		assertThat(this.page.find("#lab-since").getText()).startsWith("Since flood 1000 100: 1,001 messages, 100,015 B");
+		List<Map<String, String>> log = this.page.events();
+		assertThat(log).as("the event log keeps its newest 500 entries").hasSize(500);
+		assertThat(log.get(499)).containsEntry("details", "string \"flood done 1000\"");
+		assertThat(log.subList(0, 499)).allSatisfy((message) -> assertThat(message).containsEntry("kind", "string")
+			.containsEntry("size", "100"));
+	}
+
+	@Test
+	void floodBinaryWithBlobArrivesAsBlobsThenFloodDone() {
+		this.page.lab("flood-binary"); // flood-binary 100 1024
+
+		List<Map<String, String>> messages = awaitMessages(101);
+		assertThat(messages.subList(0, 100)).allSatisfy((message) -> assertThat(message).containsEntry("kind", "Blob")
+			.containsEntry("size", "1024"));
+		assertThat(messages.get(100)).containsEntry("details", "string \"flood done 100\"");
+	}
+
+	@Test
+	void aCommandWhoseLabSocketNeverOpensIsNotSentAndThePanelSaysSo() {
+		this.page.askForSubprotocols("chat").lab("echo", "lost");
+
+		await().until(() -> "closed".equals(this.page.labSocket()));
+		assertThat(this.page.events("command")).isEmpty();
+		assertThat(this.page.find("#lab-status").getText())
+			.isEqualTo("#1 to the lab closed before it opened, so echo lost was not sent (the log shows what happened). "
+					+ "A button tries again.");
+		assertThat(this.page.events()).extracting((event) -> event.get("type")).containsExactly("error", "close");
+	}
+
+	@Test
+	void fitsAPhoneScreen() {
+		browser.resize(390, 844);
+		this.page.lab("help");
+		await().until(() -> this.page.labReply().startsWith("wsdeck lab:"));
+
+		Object overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+		assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+		assertThat(browser.consoleErrors()).isEmpty();
+	}
+
+	/** The type of each event logged for one socket, in order, e.g. {@code open, open, command, message}. */
+	private List<String> eventsOf(String source) {
+		return this.page.events().stream().filter((event) -> source.equals(event.get("source")))
+			.map((event) -> event.get("type")).toList();
+	}
+
+	/** The types of the events logged after the (single) lab command. */
+	private List<String> eventsAfterTheCommand() {
+		List<String> types = this.page.events().stream().map((event) -> event.get("type")).toList();
+		assertThat(types).containsOnlyOnce("command");
+		return types.subList(types.indexOf("command") + 1, types.size());
+	}
+
+	private Map<String, String> awaitClose() {
+		await().until(() -> this.page.readyState() == 3);
+		await().until(() -> !this.page.events("close").isEmpty());
+		return this.page.events("close").get(0);
+	}
+
+	private List<Map<String, String>> awaitMessages(int count) {
+		await().until(() -> this.page.events("message").size() >= count);
+		return this.page.events("message");
+	}
+
+	private String lastAnswer() {
+		return this.page.labSince().get("last");
+	}
+
+}
