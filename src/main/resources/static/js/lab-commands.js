@@ -103,11 +103,7 @@ function closeRawExpectation(code) {
     return `${code} is reserved and never sent, so the browser fails the connection: \`error\`, then \`close\` 1006, `
       + 'reason `""`, `wasClean` false; the console says "Received a broken close frame containing a reserved status code"';
   }
-  if (code === 1014 || (code >= 1016 && code <= 2999)) {
-    return `this server cannot put ${code} on the wire yet: Tomcat refuses it, and the lab closes with 1011 `
-      + '`"internal error: IllegalArgumentException"` instead';
-  }
-  if ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1013) || (code >= 3000 && code <= 4999)) {
+  if ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)) {
     return `${code} is a code a server may send: as with \`close\`, reported as is, \`wasClean\` true`;
   }
   return `${code} is not a valid close code (RFC 6455 7.4), yet Chromium does not fail the connection: it reports `

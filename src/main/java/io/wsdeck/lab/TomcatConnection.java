@@ -36,14 +36,22 @@ final class TomcatConnection {
 
 	/**
 	 * Sends a close frame with {@code code} (0 to 65535) and waits for the client's close, as after any close.
-	 * The server's own handler is told {@code code} if Spring can represent it (1000 to 4999), else 1002: the
-	 * server broke the protocol on purpose.
+	 * The server's own handler is told {@code code} if it is one the Jakarta API can represent (1000-1015 or
+	 * 3000-4999), else 1002: the server broke the protocol on purpose.
 	 */
 	static void closeWithAnyCode(WebSocketSession session, int code, String reason) {
-		int local = (code >= 1000 && code <= 4999) ? code : CloseStatus.PROTOCOL_ERROR.getCode();
 		CloseCode wire = () -> code;
 		tomcatSession(session).doClose(new CloseReason(wire, reason),
-				new CloseReason(CloseCodes.getCloseCode(local), "close-raw sent " + code));
+				new CloseReason(localCode(code), "close-raw sent " + code));
+	}
+
+	private static CloseCode localCode(int code) {
+		try {
+			return CloseCodes.getCloseCode(code);
+		}
+		catch (IllegalArgumentException ex) { // 0-999, 1016-2999, 5000 and up: no constant for them
+			return CloseCodes.PROTOCOL_ERROR;
+		}
 	}
 
 	/** Whether this Tomcat has the field {@link #drop} needs. */

@@ -73,7 +73,7 @@ class LabCommandsTest {
 
 	@Test
 	void closeRawPutsACodeRfc6455ForbidsOnTheWire() throws IOException {
-		for (int code : new int[] { 1006, 999, 5000 }) {
+		for (int code : new int[] { 1006, 999, 5000, 1014, 1016, 2999 }) {
 			try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
 				lab.sendText("close-raw " + code + " on purpose");
 				assertThat(lab.readClose()).isEqualTo(new RawFrame.Close(code, "on purpose"));
