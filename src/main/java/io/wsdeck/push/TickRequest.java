@@ -42,6 +42,9 @@ public class TickRequest implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws Exception {
+		if (request.getURI().getRawQuery() == null) {
+			return true; // most handshakes: no query to parse
+		}
 		String value = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(PARAMETER);
 		if (value == null) {
 			return true;
