@@ -86,7 +86,7 @@ public record WsdeckProperties(
 			@DefaultValue("16MB") @NotNull DataSize maxMessageSize,
 			@DefaultValue("8KB") @NotNull DataSize messageBufferSize,
 			@DefaultValue("0") @Min(0) int maxMessagesPerSecond,
-			@DefaultValue("4KB") @NotNull DataSize ioBufferSize) {
+			@DefaultValue("8KB") @NotNull DataSize ioBufferSize) {
 
 		@AssertTrue(message = "wsdeck.limits.io-buffer-size must be between 1KB and 1MB")
 		public boolean isIoBufferSizeInRange() {
