@@ -83,6 +83,8 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 				"it echoes text messages, greets each client, and closes with 1003 on binary.");
 		register(handlers, Endpoint.BINARY, paths.binary(), binary,
 				"it echoes binary messages and closes with 1003 on text.");
+		register(handlers, Endpoint.ECHO, paths.echo(), new MixedEchoHandler(new TextEchoHandler(""), binary),
+				"the plain echo: it echoes text and binary messages and sends nothing else (for conformance suites).");
 		register(handlers, Endpoint.LAB, paths.lab(), this.lab,
 				"its text messages are commands that make the server misbehave on purpose (send \"help\").",
 				new LabHandshake(this.refusal));

@@ -44,6 +44,7 @@ public record WsdeckProperties(
 	 * @param mixed path of the endpoint that takes text and binary messages on one connection
 	 * @param text path of the text-only endpoint
 	 * @param binary path of the binary-only endpoint
+	 * @param echo path of the plain echo: text and binary, no greeting, no pushes (for conformance suites)
 	 * @param lab path of the lab endpoint, whose text messages are commands that make the server misbehave on purpose
 	 * @param allowedOrigins {@code Origin} patterns allowed to open a connection; {@code *} allows any origin
 	 * @param subprotocols subprotocols wsdeck speaks; the first one a client offers that is in this list is
@@ -53,14 +54,15 @@ public record WsdeckProperties(
 			@DefaultValue("/ws") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String mixed,
 			@DefaultValue("/ws/text") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String text,
 			@DefaultValue("/ws/binary") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String binary,
+			@DefaultValue("/ws/echo") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String echo,
 			@DefaultValue("/ws/lab") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String lab,
 			@DefaultValue("*") @NotEmpty List<String> allowedOrigins,
 			@DefaultValue({ "wsdeck", "echo" }) List<@Pattern(regexp = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+",
 					message = "must be an HTTP token (RFC 6455 4.1)") String> subprotocols) {
 
-		@AssertTrue(message = "wsdeck.endpoints.mixed, .text, .binary and .lab must be four different paths")
+		@AssertTrue(message = "wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must be five different paths")
 		public boolean isDistinct() {
-			return Stream.of(mixed, text, binary, lab).distinct().count() == 4;
+			return Stream.of(mixed, text, binary, echo, lab).distinct().count() == 5;
 		}
 	}
 

@@ -51,7 +51,7 @@ public class TickRequest implements HandshakeInterceptor {
 		}
 		if (!this.allowed) {
 			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "tick-not-here",
-					"Ticks are text messages; this endpoint is binary only. Ask for ?tick= on the text or mixed endpoint.");
+					"This endpoint sends no ticks: ticks are text pushes, offered on the mixed and text endpoints only.");
 		}
 		long millis;
 		try {

@@ -16,7 +16,13 @@ public enum Endpoint {
 	 * Client-testing commands ({@code io.wsdeck.lab}). No ticks or broadcasts: a client under test receives only
 	 * what it asked for, so it can count what arrives.
 	 */
-	LAB("lab", false);
+	LAB("lab", false),
+
+	/**
+	 * The plain echo: text and binary, no greeting, no pushes. For conformance suites (Autobahn) and load tools,
+	 * which expect every message they receive to be the echo of one they sent.
+	 */
+	ECHO("echo", false);
 
 	private final String tag;
 

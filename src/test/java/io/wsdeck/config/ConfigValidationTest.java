@@ -49,7 +49,7 @@ class ConfigValidationTest {
 
 	@Test
 	void labPathSharedWithAnEchoEndpointFailsNamingTheProperties() {
-		assertStartupFailsNaming("wsdeck.endpoints.mixed, .text, .binary and .lab must be four different paths",
+		assertStartupFailsNaming("wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must be five different paths",
 				"wsdeck.endpoints.lab=/ws");
 	}
 

@@ -157,7 +157,7 @@ class HandshakeWireTest {
 		RawHttpResponse response = handshake(RawUpgradeRequest.to("/ws/binary?tick="));
 
 		assertThat(response.status()).as(response::toString).isEqualTo(400);
-		assertThat(response.bodyText()).contains("binary only");
+		assertThat(response.bodyText()).contains("sends no ticks");
 	}
 
 	@ParameterizedTest
