@@ -47,7 +47,7 @@ public class QuotaCheck implements HandshakeInterceptor {
 			return true;
 		}
 		response.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-		if (this.quota.refusal(address) == SessionQuota.Limit.TOTAL) {
+		if (this.quota.refusal() == SessionQuota.Limit.TOTAL) {
 			return this.refusal.refuse(request, response, HttpStatus.SERVICE_UNAVAILABLE, "max-sessions",
 					"wsdeck has " + this.quota.maxSessions() + " sessions open, its limit (wsdeck.access.max-sessions); "
 							+ "try again later.");

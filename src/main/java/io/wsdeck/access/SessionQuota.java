@@ -46,7 +46,7 @@ public class SessionQuota {
 	}
 
 	/** Which limit a refused {@link #take} hit. */
-	Limit refusal(String address) {
+	Limit refusal() {
 		return this.total.get() >= this.maxSessions ? Limit.TOTAL : Limit.PER_ADDRESS;
 	}
 
