@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.wsdeck.support.PackagedJar;
+import io.wsdeck.support.RawFrame;
+import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +72,20 @@ class PackagedJarIT {
 		}
 		finally {
 			jar.close();
+		}
+	}
+
+	/**
+	 * wsdeck's copy of Tomcat's frame parser must win over Tomcat's own in the jar too (BOOT-INF/classes before
+	 * BOOT-INF/lib): Tomcat alone would answer this close with 1002.
+	 */
+	@Test
+	void theJarAnswersACloseReasonOfInvalidUtf8With1007() throws Exception {
+		try (PackagedJar jar = PackagedJar.start(this.workDir);
+				RawWebSocket ws = RawWebSocket.open(jar.port(), "/ws/echo")) {
+			ws.send(RawFrame.of(RawFrame.CLOSE, RawFrame.closePayload(1000, new byte[] { 'o', 'k', (byte) 0xC0 })));
+
+			assertThat(ws.readClose().code()).isEqualTo(1007);
 		}
 	}
 

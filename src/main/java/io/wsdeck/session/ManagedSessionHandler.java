@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.apache.tomcat.websocket.WsFrameBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +123,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			return;
 		}
 		Duration open = Duration.between(session.openedAt(), Instant.now());
-		boolean byServer = session.closeSent() != null;
+		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
 		Object[] values = { session.getId(), this.endpoint.tag(), status.getCode(), orNone(status.getReason()),
 				byServer ? "server" : "client", open.toMillis(), session.traffic() };
@@ -152,6 +153,16 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 				resource.release();
 			}
 		}
+	}
+
+	/**
+	 * A protocol error found by Tomcat's frame parser (wsdeck's copy records it) closes the session the same way a
+	 * peer's close does; this tells the two apart.
+	 */
+	private static boolean failedInTomcatsFrameParser(WebSocketSession container) {
+		return container instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() instanceof jakarta.websocket.Session tomcat
+				&& tomcat.getUserProperties().containsKey(WsFrameBase.FAILED_WITH);
 	}
 
 	/**

@@ -1,0 +1,59 @@
+package io.wsdeck.protocol;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import io.wsdeck.support.RawFrame;
+import io.wsdeck.support.RawWebSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.socket.CloseStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every failed connection gets a log line that says what happened, including failures found inside Tomcat's frame
+ * parser, which end the session the way a peer's close does: the line must blame the server's decision, not the
+ * client's close.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class FailureLogTest extends WireTest {
+
+	private static final Duration LOGGED = Duration.ofSeconds(10);
+
+	@Test
+	void aProtocolErrorFoundByTheFrameParserIsLoggedAsTheServersClose(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = openGreeted("/ws")) {
+			ws.send(RawFrame.of(RawFrame.TEXT, new byte[] { 'a' }).withRsv1(true));
+
+			assertFailedWith(ws, CloseStatus.PROTOCOL_ERROR);
+		}
+		await().atMost(LOGGED).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on mixed: 1002 \"[^\"]+\" by server after"));
+	}
+
+	@Test
+	void aCloseReasonOfInvalidUtf8IsLoggedAsTheServersClose(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = openGreeted("/ws")) {
+			ws.send(RawFrame.of(RawFrame.CLOSE, RawFrame.closePayload(1000, new byte[] { (byte) 0xC0 })));
+
+			assertThat(ws.readClose().code()).isEqualTo(CloseStatus.BAD_DATA.getCode());
+		}
+		await().atMost(LOGGED).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on mixed: 1007 \"[^\"]*invalid UTF-8[^\"]*\" by server after"));
+	}
+
+	@Test
+	void aClientsOwnCloseIsLoggedAsTheClients(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = openGreeted("/ws")) {
+			ws.closeHandshake(4001, "done here");
+		}
+		await().atMost(LOGGED).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on mixed: 4001 \"done here\" by client after"));
+	}
+
+}
