@@ -27,10 +27,13 @@ import io.wsdeck.session.SessionSettings;
 import io.wsdeck.session.SessionSupport;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -115,6 +118,24 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 					new WsdeckHandshakeHandler(endpoints.subprotocols(), this.properties.compression().enabled()))
 			.addInterceptors(interceptors.toArray(HandshakeInterceptor[]::new))
 			.setAllowedOriginPatterns(endpoints.allowedOrigins().toArray(String[]::new));
+	}
+
+	/**
+	 * Handshakes go straight from the servlet filter chain to the handlers registered above (see
+	 * {@link DirectHandshakeFilter}); {@code wsdeck.endpoints.direct-handshake=false} sends them through
+	 * {@code DispatcherServlet} like any request.
+	 */
+	@Bean
+	static FilterRegistrationBean<DirectHandshakeFilter> directHandshakeFilter(WsdeckProperties properties,
+			@Qualifier("webSocketHandlerMapping") HandlerMapping webSocketMapping) {
+		FilterRegistrationBean<DirectHandshakeFilter> registration = new FilterRegistrationBean<>();
+		if (webSocketMapping instanceof AbstractUrlHandlerMapping urlMapping) {
+			registration.setFilter(new DirectHandshakeFilter(urlMapping));
+		}
+		registration.setEnabled(properties.endpoints().directHandshake() && registration.getFilter() != null);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		registration.addUrlPatterns("/*");
+		return registration;
 	}
 
 	@Bean

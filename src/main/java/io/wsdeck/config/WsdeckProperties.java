@@ -49,6 +49,9 @@ public record WsdeckProperties(
 	 * @param allowedOrigins {@code Origin} patterns allowed to open a connection; {@code *} allows any origin
 	 * @param subprotocols subprotocols wsdeck speaks; the first one a client offers that is in this list is
 	 *        chosen; a client that offers only others gets none (and a browser then fails the connection)
+	 * @param directHandshake hand requests for these paths straight to Spring's WebSocket handler, skipping the
+	 *        servlet filters and DispatcherServlet dispatch in between (a quarter of a handshake's CPU); false puts
+	 *        them behind those filters again, e.g. for Spring Security to see the handshake
 	 */
 	public record Endpoints(
 			@DefaultValue("/ws") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String mixed,
@@ -58,7 +61,8 @@ public record WsdeckProperties(
 			@DefaultValue("/ws/lab") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String lab,
 			@DefaultValue("*") @NotEmpty List<String> allowedOrigins,
 			@DefaultValue({ "wsdeck", "echo" }) List<@Pattern(regexp = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+",
-					message = "must be an HTTP token (RFC 6455 4.1)") String> subprotocols) {
+					message = "must be an HTTP token (RFC 6455 4.1)") String> subprotocols,
+			@DefaultValue("true") boolean directHandshake) {
 
 		@AssertTrue(message = "wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must be five different paths")
 		public boolean isDistinct() {
