@@ -37,7 +37,7 @@ public class HandshakeRefusal {
 	 */
 	public boolean refuse(ServerHttpRequest request, ServerHttpResponse response, HttpStatus status, String reason,
 			String explanation) throws IOException {
-		log.info("Refused handshake {} {} from {}: {} {}", request.getMethod(), request.getURI().getRawPath(),
+		log.info("Refused handshake {} {} from {}: {} {}", request.getMethod(), RequestTarget.rawPath(request),
 				request.getRemoteAddress(), status.value(), explanation);
 		Counter.builder("wsdeck.handshakes.rejected")
 			.description("WebSocket handshakes refused, by reason")

@@ -51,7 +51,6 @@ public class HandshakeValidator implements HandshakeInterceptor {
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws Exception {
 		HttpHeaders headers = request.getHeaders();
-		String path = request.getURI().getRawPath();
 		if (!HttpMethod.GET.equals(request.getMethod())) {
 			response.getHeaders().setAllow(Set.of(HttpMethod.GET));
 			return this.refusal.refuse(request, response, HttpStatus.METHOD_NOT_ALLOWED, "method",
@@ -68,7 +67,7 @@ public class HandshakeValidator implements HandshakeInterceptor {
 			response.getHeaders().set(HttpHeaders.CONNECTION, "Upgrade");
 			return this.refusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED, "no-upgrade",
 					"This is a WebSocket endpoint: " + this.description + " Connect with a WebSocket client, e.g. in "
-							+ "the browser console: new WebSocket('ws://" + hostOf(request) + path + "'), or open / "
+							+ "the browser console: new WebSocket('ws://" + hostOf(request) + RequestTarget.rawPath(request) + "'), or open / "
 							+ "for wsdeck's test page.");
 		}
 		if (!hasToken(List.of(upgrade), "websocket")) {

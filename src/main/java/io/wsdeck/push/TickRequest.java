@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.wsdeck.handshake.HandshakeRefusal;
+import io.wsdeck.handshake.RequestTarget;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
@@ -42,7 +43,7 @@ public class TickRequest implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws Exception {
-		if (request.getURI().getRawQuery() == null) {
+		if (RequestTarget.rawQuery(request) == null) {
 			return true; // most handshakes: no query to parse
 		}
 		String value = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(PARAMETER);
