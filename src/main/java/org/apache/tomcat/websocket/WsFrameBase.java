@@ -51,7 +51,8 @@ import org.apache.tomcat.util.res.StringManager;
  * <li>RSV1 on a continuation frame fails the connection with 1002: RFC 7692 6.1 allows the compressed bit on the
  * first frame of a message only (Tomcat's PerMessageDeflate accepts it on any data frame).</li>
  * </ol>
- * It also records a failure in the session's user properties ({@link #FAILED_WITH}) so that wsdeck's close log can
+ * The message buffers are allocated when the first message of their kind arrives, not with the session, so that
+ * an idle session does not hold them (24 KiB at Tomcat's default sizes). It also records a failure in the session's user properties ({@link #FAILED_WITH}) so that wsdeck's close log can
  * say the server, not the peer, ended the session.
  * TomcatFramePatchTest fails when Tomcat's version changes, so that the changes are carried over to the new class.
  */
@@ -109,8 +110,10 @@ public abstract class WsFrameBase {
     public WsFrameBase(WsSession wsSession, Transformation transformation) {
         inputBuffer = ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
         inputBuffer.position(0).limit(0);
-        messageBufferBinary = ByteBuffer.allocate(wsSession.getMaxBinaryMessageBufferSize());
-        messageBufferText = CharBuffer.allocate(wsSession.getMaxTextMessageBufferSize());
+        // wsdeck: allocated when the first message of each kind starts (processInitialHeader already resizes them
+        // there), so an idle session does not hold them: 8 KiB + 16 KiB at Tomcat's default sizes
+        messageBufferBinary = ByteBuffer.allocate(0);
+        messageBufferText = CharBuffer.allocate(0);
         wsSession.setWsFrame(this);
         this.wsSession = wsSession;
         Transformation finalTransformation;
@@ -223,6 +226,10 @@ public abstract class WsFrameBase {
                         int size = wsSession.getMaxTextMessageBufferSize();
                         if (size != messageBufferText.capacity()) {
                             messageBufferText = CharBuffer.allocate(size);
+                        }
+                        // wsdeck: text is unmasked (and inflated) into the binary buffer before it is decoded
+                        if (messageBufferBinary.capacity() == 0) {
+                            messageBufferBinary = ByteBuffer.allocate(wsSession.getMaxBinaryMessageBufferSize());
                         }
                         binaryMsgHandler = null;
                         textMsgHandler = wsSession.getTextMessageHandler();
