@@ -15,16 +15,26 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 class ContainerTuning {
 
 	/**
-	 * The socket's own read and write buffers, allocated per connection (8 KiB each by default) and kept for the
-	 * whole life of a WebSocket connection. (Direct buffers, tried to save the JDK's copy into a temporary direct
-	 * buffer on each write, made no measurable difference to echo or large messages and cost native memory.)
+	 * Size of the socket's write buffer. WebSocket frames never pass through it: Tomcat writes them straight from
+	 * its frame buffer with a gathering write. Only plain HTTP responses (the page, the actuator, the 101 of a
+	 * handshake) do, in chunks of this size, and those are few and small next to a buffer that every WebSocket
+	 * connection would otherwise hold for its whole life.
+	 */
+	static final int HTTP_WRITE_BUFFER_BYTES = 1024;
+
+	/**
+	 * The socket's own read and write buffers, allocated per connection (8 KiB each by Tomcat's default) and kept
+	 * for the whole life of a WebSocket connection. The read buffer caps each read from the socket, so it follows
+	 * {@code wsdeck.limits.io-buffer-size}; the write buffer serves HTTP responses only, so it is small. (Direct
+	 * buffers, tried to save the JDK's copy into a temporary direct buffer on each write, made no measurable
+	 * difference to echo or large messages and cost native memory.)
 	 */
 	@Bean
 	TomcatConnectorCustomizer socketBuffers(WsdeckProperties properties) {
-		String bytes = Long.toString(properties.limits().ioBufferSize().toBytes());
+		String readBytes = Long.toString(properties.limits().ioBufferSize().toBytes());
 		return connector -> {
-			connector.setProperty("socket.appReadBufSize", bytes);
-			connector.setProperty("socket.appWriteBufSize", bytes);
+			connector.setProperty("socket.appReadBufSize", readBytes);
+			connector.setProperty("socket.appWriteBufSize", Integer.toString(HTTP_WRITE_BUFFER_BYTES));
 		};
 	}
 
