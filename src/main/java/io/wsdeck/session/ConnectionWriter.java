@@ -1,6 +1,7 @@
 package io.wsdeck.session;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.web.socket.WebSocketMessage;
@@ -8,9 +9,10 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 /**
- * The bottom of a session's send path: the concurrent decorator calls it exactly when a message is written to the
- * connection, by whichever thread holds the write. That makes it the one place that knows what has really left:
- * it counts outbound traffic and settles the bytes {@link ManagedSession} accepted but had not yet written.
+ * The bottom of a session's send path: {@link ManagedSession} calls it, one writer at a time, exactly when a
+ * message is written to the connection. That makes it the one place that knows what has really left: it counts
+ * outbound traffic, settles the bytes {@link ManagedSession} accepted but had not yet written, and knows how long
+ * the write in progress has been blocked.
  */
 final class ConnectionWriter extends WebSocketSessionDecorator {
 
@@ -27,6 +29,11 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 	/** Bytes of the outbound message being written, across its fragments; writes are serialised. */
 	private long messageBytes;
 
+	/** {@link System#nanoTime()} when the write in progress started, or {@link #IDLE}. */
+	private volatile long sendStartedNanos = IDLE;
+
+	private static final long IDLE = Long.MIN_VALUE;
+
 	ConnectionWriter(WebSocketSession container, Endpoint endpoint, SessionObserver observer) {
 		super(container);
 		this.endpoint = endpoint;
@@ -37,10 +44,12 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
 		// Size first: Tomcat consumes a binary payload's buffer as it writes it.
 		long length = this.sizes.of(message);
+		this.sendStartedNanos = System.nanoTime();
 		try {
 			getDelegate().sendMessage(message);
 		}
 		finally {
+			this.sendStartedNanos = IDLE;
 			written(length);
 		}
 		MessageKind kind = MessageKind.of(message);
@@ -61,6 +70,16 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 
 	void written(long bytes) {
 		this.outstanding.addAndGet(-bytes);
+	}
+
+	/** How long the write in progress has been blocked, in milliseconds; 0 when none is. */
+	long blockedMillis() {
+		long started = this.sendStartedNanos;
+		return (started == IDLE) ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+	}
+
+	boolean isWriting() {
+		return this.sendStartedNanos != IDLE;
 	}
 
 	long outstandingBytes() {

@@ -18,8 +18,6 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 /**
@@ -33,10 +31,11 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * (Spring sends every message through Tomcat's partial-send call, so it would silently become part of the
  * echoed text, or kill the session mid-binary): while a reply is open, pushes wait for its last fragment.</li>
  * </ul>
- * Both lanes end in Spring's {@link ConcurrentWebSocketSessionDecorator}, which lets one thread write while others
- * queue. A client that cannot keep up (more than the send-buffer limit waiting, or one write blocked longer than
- * the send-time limit) is closed with 1008 and a reason saying so, not the decorator's non-standard 4500; nothing
- * is dropped while the session stays open.
+ * Both lanes write under one lock, so one thread writes while the others wait (replies) or queue (pushes); Spring's
+ * {@code ConcurrentWebSocketSessionDecorator}, which this replaces, only added a second queue and a second lock on
+ * every message, and closes with the non-standard 4500 that clients do not know. A client that cannot keep up (more
+ * than the send-buffer limit waiting, or one write blocked longer than the send-time limit) is closed with 1008 and
+ * a reason saying so; nothing is dropped while the session stays open.
  */
 public final class ManagedSession extends WebSocketSessionDecorator {
 
@@ -46,13 +45,13 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final ConnectionWriter writer;
 
-	private final ConcurrentWebSocketSessionDecorator serialized;
-
 	private final Endpoint endpoint;
 
 	private final Executor pushSender;
 
 	private final long sendBufferLimit;
+
+	private final long sendTimeLimitMillis;
 
 	private final Instant openedAt = Instant.now();
 
@@ -60,7 +59,10 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final MessageRate rate;
 
-	/** Held while a message is handed to the serialised session, so replies and pushes never interleave. */
+	/**
+	 * Held while a message (or one fragment of it) is written, so replies, pushes and pings never interleave and
+	 * {@link ConnectionWriter} has one writer at a time.
+	 */
 	private final ReentrantLock writeLock = new ReentrantLock();
 
 	/** Guards the push queue and the flags below; never held while writing. */
@@ -86,19 +88,13 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support,
 			ConnectionWriter writer) {
-		this(container, endpoint, support, writer, new ConcurrentWebSocketSessionDecorator(writer,
-				Math.toIntExact(support.settings().sendTimeLimit().toMillis()), support.settings().sendBufferBytes()));
-	}
-
-	private ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support,
-			ConnectionWriter writer, ConcurrentWebSocketSessionDecorator serialized) {
-		super(serialized);
+		super(writer);
 		this.container = container;
 		this.writer = writer;
-		this.serialized = serialized;
 		this.endpoint = endpoint;
 		this.pushSender = support.pushSender();
 		this.sendBufferLimit = support.settings().sendBufferBytes();
+		this.sendTimeLimitMillis = support.settings().sendTimeLimit().toMillis();
 		this.inbound = new InboundMessage(support.settings().maxMessageBytes(), writer.sizes());
 		this.rate = new MessageRate(support.settings().maxMessagesPerSecond());
 	}
@@ -162,6 +158,10 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 *         send-buffer limit, in which case the session is closed as a slow consumer
 	 */
 	public boolean push(WebSocketMessage<?> message) {
+		if (isBlockedTooLong()) {
+			closeAsSlowConsumer();
+			return false;
+		}
 		long size = this.writer.sizes().of(message);
 		long buffered;
 		synchronized (this.queueLock) {
@@ -182,20 +182,35 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		return false;
 	}
 
-	/** Sends a ping now, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller. */
-	public void ping(byte[] payload) {
+	/**
+	 * Sends a ping, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller. While a
+	 * write is in progress there is no ping: it would only wait behind that write, and a write that stays blocked
+	 * is caught by the send-time limit instead (here, or by Tomcat's own write timeout).
+	 * @return whether a ping was sent (and now awaits its pong)
+	 */
+	public boolean ping(byte[] payload) {
+		if (isBlockedTooLong()) {
+			closeAsSlowConsumer();
+			return false;
+		}
+		if (this.writer.isWriting()) {
+			return false;
+		}
 		this.unansweredPings.incrementAndGet();
 		dispatch(() -> {
+			// The write lock is taken per fragment, so a ping can go out between a reply's fragments.
+			this.writeLock.lock();
 			try {
-				this.serialized.sendMessage(new PingMessage(ByteBuffer.wrap(payload)));
-			}
-			catch (SessionLimitExceededException ex) {
-				closeAsSlowConsumer();
+				this.writer.sendMessage(new PingMessage(ByteBuffer.wrap(payload)));
 			}
 			catch (IOException | RuntimeException ex) {
 				log.debug("Ping to session {} failed: {}", getId(), ex.toString());
 			}
+			finally {
+				this.writeLock.unlock();
+			}
 		});
+		return true;
 	}
 
 	/** Pings sent since the last pong. */
@@ -275,10 +290,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		// Size first: Tomcat consumes a binary payload's buffer as it writes it.
 		this.writer.accepted(this.writer.sizes().of(message));
 		try {
-			this.serialized.sendMessage(message);
-		}
-		catch (SessionLimitExceededException ex) {
-			closeAsSlowConsumer();
+			this.writer.sendMessage(message);
 		}
 		catch (IllegalStateException ex) {
 			if (isOpen()) {
@@ -288,17 +300,20 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		}
 	}
 
+	private boolean isBlockedTooLong() {
+		return this.writer.blockedMillis() > this.sendTimeLimitMillis;
+	}
+
 	private void closeAsSlowConsumer() {
-		long blocked = this.serialized.getTimeSinceSendStarted();
+		long blocked = this.writer.blockedMillis();
 		closeLater(CloseStatus.POLICY_VIOLATION.withReason(blocked > 0
 				? "slow consumer: a send blocked for " + blocked + " ms, " + bufferedBytes() + " bytes buffered"
 				: "slow consumer: " + bufferedBytes() + " bytes buffered"));
 	}
 
 	/**
-	 * Closes with the given status, straight on the container's session: the concurrent decorator would rewrite
-	 * the status to its private 4500 after a limit was exceeded, and clients do not know that code. Blocks while
-	 * the close frame is written; {@link #closeLater} does not.
+	 * Closes with the given status, straight on the container's session. Blocks while the close frame is written;
+	 * {@link #closeLater} does not.
 	 */
 	@Override
 	public void close(CloseStatus status) throws IOException {
