@@ -26,8 +26,13 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 
 	private final AtomicLong outstanding = new AtomicLong();
 
-	/** Bytes of the outbound message being written, across its fragments; writes are serialised. */
-	private long messageBytes;
+	/**
+	 * Bytes of the outbound message being written, across its fragments; writes are serialised. Volatile for the
+	 * closing thread, which reports a message cut short.
+	 */
+	private volatile long messageBytes;
+
+	private volatile MessageKind messageKind;
 
 	/** {@link System#nanoTime()} when the write in progress started, or {@link #IDLE}. */
 	private volatile long sendStartedNanos = IDLE;
@@ -57,10 +62,13 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 			return; // a ping or pong: not traffic
 		}
 		this.traffic.sent(length, message.isLast());
-		this.messageBytes += length;
-		this.observer.sent(this.endpoint, kind, length, message.isLast() ? this.messageBytes : -1);
 		if (message.isLast()) {
+			this.observer.sent(this.endpoint, kind, this.messageBytes + length);
 			this.messageBytes = 0;
+		}
+		else {
+			this.messageBytes += length;
+			this.messageKind = kind;
 		}
 	}
 
@@ -84,6 +92,14 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 
 	long outstandingBytes() {
 		return this.outstanding.get();
+	}
+
+	/** When the session has ended: reports the fragments of a message it was in the middle of sending. */
+	void reportCutShort() {
+		long bytes = this.messageBytes;
+		if (bytes > 0) {
+			this.observer.cutShort(this.endpoint, this.messageKind, false, bytes);
+		}
 	}
 
 	MessageSize.Memo sizes() {

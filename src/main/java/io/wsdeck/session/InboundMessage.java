@@ -18,6 +18,8 @@ final class InboundMessage {
 
 	private int fragments;
 
+	private MessageKind kind;
+
 	InboundMessage(long maxBytes, MessageSize.Memo sizes) {
 		this.maxBytes = maxBytes;
 		this.sizes = sizes;
@@ -27,10 +29,11 @@ final class InboundMessage {
 	 * Counts one fragment (or a whole message).
 	 * @return its payload size in bytes
 	 */
-	long add(WebSocketMessage<?> message) {
+	long add(WebSocketMessage<?> message, MessageKind kind) {
 		long size = this.sizes.of(message);
 		this.bytes += size;
 		this.fragments++;
+		this.kind = kind;
 		return size;
 	}
 
@@ -48,6 +51,11 @@ final class InboundMessage {
 
 	long maxBytes() {
 		return this.maxBytes;
+	}
+
+	/** The kind of the message being received; meaningful while {@link #fragments()} is above 0. */
+	MessageKind kind() {
+		return this.kind;
 	}
 
 	void reset() {

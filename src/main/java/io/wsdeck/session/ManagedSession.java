@@ -111,6 +111,14 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		return this.writer.traffic();
 	}
 
+	/** When the session has ended: reports the fragments of messages it was in the middle of, each way. */
+	void reportCutShort(SessionObserver observer) {
+		if (this.inbound.fragments() > 0) {
+			observer.cutShort(this.endpoint, this.inbound.kind(), true, this.inbound.bytes());
+		}
+		this.writer.reportCutShort();
+	}
+
 	InboundMessage inbound() {
 		return this.inbound;
 	}

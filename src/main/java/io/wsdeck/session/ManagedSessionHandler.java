@@ -76,7 +76,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		}
 		if (kind != null) {
 			InboundMessage inbound = session.inbound();
-			long size = inbound.add(message);
+			long size = inbound.add(message, kind);
 			if (inbound.overLimit()) {
 				session.closeQuietly(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big: over "
 						+ inbound.maxBytes() + " bytes (limit wsdeck.limits.max-message-size)"));
@@ -84,18 +84,18 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			}
 			session.traffic().received(size, message.isLast());
 			session.dataReceived();
-			this.observer.received(this.endpoint, kind, size, message.isLast() ? inbound.bytes() : -1);
 			if (message.isLast()) {
-				if (!session.rate().admit()) {
-					session.closeQuietly(CloseStatus.POLICY_VIOLATION.withReason("rate limit: more than "
-							+ session.rate().maxPerSecond() + " messages a second (wsdeck.limits.max-messages-per-second)"));
-					return;
-				}
+				this.observer.received(this.endpoint, kind, inbound.bytes());
 				if (log.isDebugEnabled()) {
 					log.debug("Session {} received a {} message of {} bytes in {} fragment(s)", session.getId(),
 							kind.tag(), inbound.bytes(), inbound.fragments());
 				}
 				inbound.reset();
+				if (!session.rate().admit()) {
+					session.closeQuietly(CloseStatus.POLICY_VIOLATION.withReason("rate limit: more than "
+							+ session.rate().maxPerSecond() + " messages a second (wsdeck.limits.max-messages-per-second)"));
+					return;
+				}
 			}
 		}
 		guarded(session, () -> getDelegate().handleMessage(session, message));
@@ -133,6 +133,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		else {
 			log.warn(line, values);
 		}
+		session.reportCutShort(this.observer);
 		this.observer.closed(this.endpoint, status, open);
 		getDelegate().afterConnectionClosed(session, status);
 	}

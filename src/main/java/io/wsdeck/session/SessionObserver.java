@@ -17,18 +17,20 @@ public interface SessionObserver {
 	default void opened(Endpoint endpoint) {
 	}
 
-	/**
-	 * Payload bytes of one fragment (or whole message) received.
-	 * @param messageBytes the whole message's size once its last fragment is in, else -1
-	 */
-	default void received(Endpoint endpoint, MessageKind kind, long bytes, long messageBytes) {
+	/** A whole data message received, once its last fragment is in. */
+	default void received(Endpoint endpoint, MessageKind kind, long messageBytes) {
+	}
+
+	/** A whole data message written to the connection, once its last fragment is out. */
+	default void sent(Endpoint endpoint, MessageKind kind, long messageBytes) {
 	}
 
 	/**
-	 * Payload bytes of one fragment (or whole message) written to the connection.
-	 * @param messageBytes the whole message's size once its last fragment is out, else -1
+	 * The fragments of a message the session ended in the middle of, in either direction: its bytes were
+	 * carried although the message never completed.
+	 * @param received whether the message was coming in (else going out)
 	 */
-	default void sent(Endpoint endpoint, MessageKind kind, long bytes, long messageBytes) {
+	default void cutShort(Endpoint endpoint, MessageKind kind, boolean received, long bytes) {
 	}
 
 	default void closed(Endpoint endpoint, CloseStatus status, Duration open) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.wsdeck.support.Payloads;
+import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.WsClient;
@@ -85,6 +86,32 @@ class MetricsTest {
 			await().atMost(WsClient.TIMEOUT)
 				.until(() -> this.actuator.value("wsdeck.sessions.buffered.bytes", "endpoint:text") == 0);
 		}
+	}
+
+	/**
+	 * Bytes are counted when their message completes; the fragments of a message the session ended in the middle
+	 * of are counted when it ends, each way, and no message is.
+	 */
+	@Test
+	void bytesOfAMessageCutShortAreCountedWhenTheSessionEnds() throws Exception {
+		String[] in = { "direction:in", "endpoint:binary", "kind:binary" };
+		String[] out = { "direction:out", "endpoint:binary", "kind:binary" };
+		double bytesIn = this.actuator.valueOrZero("wsdeck.bytes", in);
+		double bytesOut = this.actuator.valueOrZero("wsdeck.bytes", out);
+		double messagesIn = this.actuator.valueOrZero("wsdeck.messages", "direction:in", "endpoint:binary",
+				"kind:binary");
+
+		try (RawWebSocket ws = RawWebSocket.open(this.port, "/ws/binary")) {
+			ws.send(RawFrame.binary(new byte[1000]).withFin(false));
+			assertThat(ws.readFrame().payload()).as("the streamed echo of the first fragment").hasSize(1000);
+		} // and the connection drops without the rest
+
+		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> {
+			assertThat(this.actuator.valueOrZero("wsdeck.bytes", in) - bytesIn).as("bytes in").isEqualTo(1000);
+			assertThat(this.actuator.valueOrZero("wsdeck.bytes", out) - bytesOut).as("bytes out").isEqualTo(1000);
+		});
+		assertThat(this.actuator.valueOrZero("wsdeck.messages", "direction:in", "endpoint:binary", "kind:binary"))
+			.isEqualTo(messagesIn);
 	}
 
 	@Test
