@@ -2,6 +2,9 @@ package io.wsdeck.protocol;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 import io.wsdeck.support.Payloads;
@@ -106,6 +109,48 @@ class FramingTest extends WireTest {
 			RawWebSocket.Message echo = ws.readMessage();
 			assertThat(echo.opcode()).isEqualTo(RawFrame.BINARY);
 			assertThat(echo.payload()).isEqualTo(payload);
+		}
+	}
+
+	/**
+	 * TCP may cut a frame anywhere, so a read can end inside a header or a payload. wsdeck lends a session its
+	 * input and message buffers only while it has bytes in them (see WsFrameBase): what is left of a frame must
+	 * stay with its session across reads.
+	 */
+	@Test
+	void reassemblesFramesThatArriveAByteAtATime() throws IOException {
+		byte[] first = RawFrame.text("κόσμε, byte by byte").withFin(false).encode();
+		byte[] second = RawFrame.continuation(" and the rest".getBytes(StandardCharsets.UTF_8)).encode();
+		try (RawWebSocket ws = openGreeted("/ws")) {
+			for (byte[] frame : List.of(first, second)) {
+				for (byte b : frame) {
+					ws.sendRaw(new byte[] { b });
+				}
+			}
+
+			assertThat(ws.readText()).isEqualTo("κόσμε, byte by byte and the rest");
+		}
+	}
+
+	/**
+	 * Two sessions each leave half a frame with the server, in turn; each gets back exactly its own message, and a
+	 * third session's whole messages go through in between.
+	 */
+	@Test
+	void keepsEachSessionsPartialFrameApart() throws IOException {
+		byte[] a = RawFrame.binary(Payloads.randomBytes(20_000, 1)).encode();
+		byte[] b = RawFrame.binary(Payloads.randomBytes(20_000, 2)).encode();
+		try (RawWebSocket first = open("/ws/binary"); RawWebSocket second = open("/ws/binary");
+				RawWebSocket whole = open("/ws/binary")) {
+			first.sendRaw(Arrays.copyOfRange(a, 0, 9_000));
+			second.sendRaw(Arrays.copyOfRange(b, 0, 13_000));
+			whole.sendBinary(new byte[] { 7 });
+			assertThat(whole.readMessage().payload()).containsExactly(7);
+			first.sendRaw(Arrays.copyOfRange(a, 9_000, a.length));
+			second.sendRaw(Arrays.copyOfRange(b, 13_000, b.length));
+
+			assertThat(first.readMessage().payload()).isEqualTo(Payloads.randomBytes(20_000, 1));
+			assertThat(second.readMessage().payload()).isEqualTo(Payloads.randomBytes(20_000, 2));
 		}
 	}
 

@@ -5,26 +5,33 @@ import java.nio.file.Path;
 
 import org.apache.catalina.util.ServerInfo;
 import org.apache.tomcat.websocket.WsFrameBase;
+import org.apache.tomcat.websocket.WsRemoteEndpointImplBase;
+import org.apache.tomcat.websocket.server.WsFrameServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * wsdeck ships its own copy of Tomcat's frame parser, {@code org.apache.tomcat.websocket.WsFrameBase}, with three
- * changes marked {@code wsdeck:} (close reason of invalid UTF-8 -> 1007, invalid close codes refused with a reason
- * that names them, RSV1 refused on continuation frames). The wire tests show the behaviour; these show the copy is
- * the class in use and still matches the Tomcat it was taken from.
+ * wsdeck ships its own copies of three Tomcat classes, with changes marked {@code wsdeck:}: the frame parser
+ * ({@code WsFrameBase}: close reason of invalid UTF-8 -> 1007, invalid close codes refused with a reason that names
+ * them, RSV1 refused on continuation frames, input and message buffers lent per thread), the server's reader
+ * ({@code WsFrameServer}) and the writer ({@code WsRemoteEndpointImplBase}: no buffers held per session). The wire
+ * and memory tests show the behaviour; these show the copies are the classes in use and still match the Tomcat
+ * they were taken from.
  */
 class TomcatFramePatchTest {
 
-	/** The Tomcat release whose WsFrameBase.java the copy was made from. */
+	/** The Tomcat release the copies were made from. */
 	private static final String COPIED_FROM = "11.0.22";
 
-	@Test
-	void theCopyIsTheFrameParserInUse() throws URISyntaxException {
-		Path loadedFrom = Path.of(WsFrameBase.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+	@ParameterizedTest
+	@ValueSource(classes = { WsFrameBase.class, WsFrameServer.class, WsRemoteEndpointImplBase.class })
+	void theCopiesAreTheClassesInUse(Class<?> copied) throws URISyntaxException {
+		Path loadedFrom = Path.of(copied.getProtectionDomain().getCodeSource().getLocation().toURI());
 
-		assertThat(loadedFrom.getFileName().toString()).as("where WsFrameBase was loaded from")
+		assertThat(loadedFrom.getFileName().toString()).as("where %s was loaded from", copied.getSimpleName())
 			.doesNotStartWith("tomcat-embed-websocket");
 	}
 
@@ -32,9 +39,10 @@ class TomcatFramePatchTest {
 	void tomcatIsTheReleaseTheCopyWasTakenFrom() {
 		assertThat(ServerInfo.getServerNumber())
 			.as("""
-					Tomcat's version changed: copy its org/apache/tomcat/websocket/WsFrameBase.java from the new \
-					tomcat-embed-websocket sources jar over src/main/java, carry the changes marked 'wsdeck:' \
-					across (or drop those the new Tomcat makes itself), then update COPIED_FROM""")
+					Tomcat's version changed: copy its WsFrameBase.java, server/WsFrameServer.java and \
+					WsRemoteEndpointImplBase.java from the new tomcat-embed-websocket sources jar over \
+					src/main/java/org/apache/tomcat/websocket, carry the changes marked 'wsdeck:' across (or drop \
+					those the new Tomcat makes itself), then update COPIED_FROM""")
 			.startsWith(COPIED_FROM + ".");
 	}
 

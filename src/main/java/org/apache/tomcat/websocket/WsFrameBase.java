@@ -51,10 +51,14 @@ import org.apache.tomcat.util.res.StringManager;
  * <li>RSV1 on a continuation frame fails the connection with 1002: RFC 7692 6.1 allows the compressed bit on the
  * first frame of a message only (Tomcat's PerMessageDeflate accepts it on any data frame).</li>
  * </ol>
- * The message buffers are allocated when the first message of their kind arrives, not with the session, so that
- * an idle session does not hold them (24 KiB at Tomcat's default sizes). It also records a failure in the session's user properties ({@link #FAILED_WITH}) so that wsdeck's close log can
- * say the server, not the peer, ended the session.
- * TomcatFramePatchTest fails when Tomcat's version changes, so that the changes are carried over to the new class.
+ * Two more changes serve wsdeck rather than the RFCs. The input and message buffers are lent per thread instead of
+ * held by the session: a session has them only while part of a frame or message is in them (32 KiB less per idle
+ * session at Tomcat's default sizes; WsFrameServer borrows the input buffer around each read). And a failure found
+ * here is recorded in the session's user properties ({@link #FAILED_WITH}), so that wsdeck's close log can say the
+ * server, not the peer, ended the session.
+ * <p>
+ * TomcatFramePatchTest fails when Tomcat's version changes, so that the changes are carried over to the new
+ * classes (this one, WsFrameServer and WsRemoteEndpointImplBase).
  */
 public abstract class WsFrameBase {
 
@@ -68,7 +72,8 @@ public abstract class WsFrameBase {
 
     // Connection level attributes
     protected final WsSession wsSession;
-    protected final ByteBuffer inputBuffer;
+    // wsdeck: not final; on the server side it is borrowed for each read and handed back when empty
+    protected ByteBuffer inputBuffer;
     private final Transformation transformation;
 
     // Attributes for control messages
@@ -108,12 +113,13 @@ public abstract class WsFrameBase {
     private volatile ReadState readState = ReadState.WAITING;
 
     public WsFrameBase(WsSession wsSession, Transformation transformation) {
-        inputBuffer = ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
+        // wsdeck: the server side (masked frames) borrows its input buffer for each read, see borrowInputBuffer
+        inputBuffer = isMasked() ? NO_BYTES : ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
         inputBuffer.position(0).limit(0);
-        // wsdeck: allocated when the first message of each kind starts (processInitialHeader already resizes them
-        // there), so an idle session does not hold them: 8 KiB + 16 KiB at Tomcat's default sizes
-        messageBufferBinary = ByteBuffer.allocate(0);
-        messageBufferText = CharBuffer.allocate(0);
+        // wsdeck: borrowed when a message starts and handed back when it ends (processInitialHeader, newMessage),
+        // so a session between messages does not hold them: 8 KiB + 16 KiB at Tomcat's default sizes
+        messageBufferBinary = NO_BYTES;
+        messageBufferText = NO_CHARS;
         wsSession.setWsFrame(this);
         this.wsSession = wsSession;
         Transformation finalTransformation;
@@ -214,23 +220,15 @@ public abstract class WsFrameBase {
                     if (opCode == Constants.OPCODE_BINARY) {
                         // New binary message
                         textMessage = false;
-                        int size = wsSession.getMaxBinaryMessageBufferSize();
-                        if (size != messageBufferBinary.capacity()) {
-                            messageBufferBinary = ByteBuffer.allocate(size);
-                        }
+                        messageBufferBinary = borrowBinary(wsSession.getMaxBinaryMessageBufferSize());
                         binaryMsgHandler = wsSession.getBinaryMessageHandler();
                         textMsgHandler = null;
                     } else if (opCode == Constants.OPCODE_TEXT) {
                         // New text message
                         textMessage = true;
-                        int size = wsSession.getMaxTextMessageBufferSize();
-                        if (size != messageBufferText.capacity()) {
-                            messageBufferText = CharBuffer.allocate(size);
-                        }
+                        messageBufferText = borrowText(wsSession.getMaxTextMessageBufferSize());
                         // wsdeck: text is unmasked (and inflated) into the binary buffer before it is decoded
-                        if (messageBufferBinary.capacity() == 0) {
-                            messageBufferBinary = ByteBuffer.allocate(wsSession.getMaxBinaryMessageBufferSize());
-                        }
+                        messageBufferBinary = borrowBinary(wsSession.getMaxBinaryMessageBufferSize());
                         binaryMsgHandler = null;
                         textMsgHandler = wsSession.getTextMessageHandler();
                     } else {
@@ -629,6 +627,8 @@ public abstract class WsFrameBase {
     private void newMessage() {
         messageBufferBinary.clear();
         messageBufferText.clear();
+        // wsdeck: the message is over; its buffers go back to the thread for the next message, of any session
+        giveBack();
         utf8DecoderMessage.reset();
         continuationExpected = false;
         newFrame();
@@ -1050,5 +1050,82 @@ public abstract class WsFrameBase {
     /** wsdeck: the close code to report, keeping those that Tomcat's Util.getCloseCode turns into 1002. */
     private static CloseReason.CloseCode receivedCloseCode(int code) {
         return (code == 1014) ? () -> 1014 : CloseCodes.getCloseCode(code);
+    }
+
+    // wsdeck: buffers lent out per thread. A session holds its input and message buffers only while it has bytes
+    // in them (a frame or message cut across reads); between messages they wait here for the next one, of this
+    // session or another, on the same thread. Tomcat's platform worker threads read one socket at a time, so a
+    // lookup is a thread-local get; a buffer in use is taken out of its slot, so nothing is ever shared.
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
+
+    private static final CharBuffer NO_CHARS = CharBuffer.allocate(0);
+
+    private static final ThreadLocal<ByteBuffer> SPARE_INPUT = new ThreadLocal<>();
+
+    private static final ThreadLocal<ByteBuffer> SPARE_BINARY = new ThreadLocal<>();
+
+    private static final ThreadLocal<CharBuffer> SPARE_TEXT = new ThreadLocal<>();
+
+    /** wsdeck: before a read, the server side takes an input buffer if it has handed its own back. */
+    protected void borrowInputBuffer() {
+        if (inputBuffer.capacity() == 0) {
+            ByteBuffer spare = SPARE_INPUT.get();
+            if (spare != null && spare.capacity() == Constants.DEFAULT_BUFFER_SIZE) {
+                SPARE_INPUT.set(null);
+            } else {
+                spare = ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
+            }
+            spare.position(0).limit(0);
+            inputBuffer = spare;
+        }
+    }
+
+    /** wsdeck: after a read, the input buffer goes back to the thread unless part of a frame is waiting in it. */
+    protected void returnInputBuffer() {
+        if (inputBuffer.capacity() != 0 && !inputBuffer.hasRemaining() && SPARE_INPUT.get() == null) {
+            SPARE_INPUT.set(inputBuffer);
+            inputBuffer = NO_BYTES;
+        }
+    }
+
+    private ByteBuffer borrowBinary(int size) {
+        if (messageBufferBinary.capacity() == size) {
+            return messageBufferBinary;
+        }
+        ByteBuffer spare = SPARE_BINARY.get();
+        if (spare != null && spare.capacity() == size) {
+            SPARE_BINARY.set(null);
+            spare.clear();
+            return spare;
+        }
+        return ByteBuffer.allocate(size);
+    }
+
+    private CharBuffer borrowText(int size) {
+        if (messageBufferText.capacity() == size) {
+            return messageBufferText;
+        }
+        CharBuffer spare = SPARE_TEXT.get();
+        if (spare != null && spare.capacity() == size) {
+            SPARE_TEXT.set(null);
+            spare.clear();
+            return spare;
+        }
+        return CharBuffer.allocate(size);
+    }
+
+    private void giveBack() {
+        if (messageBufferBinary.capacity() != 0) {
+            if (SPARE_BINARY.get() == null) {
+                SPARE_BINARY.set(messageBufferBinary);
+            }
+            messageBufferBinary = NO_BYTES;
+        }
+        if (messageBufferText.capacity() != 0) {
+            if (SPARE_TEXT.get() == null) {
+                SPARE_TEXT.set(messageBufferText);
+            }
+            messageBufferText = NO_CHARS;
+        }
     }
 }
