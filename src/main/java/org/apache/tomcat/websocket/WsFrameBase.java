@@ -116,8 +116,8 @@ public abstract class WsFrameBase {
         // wsdeck: the server side (masked frames) borrows its input buffer for each read, see borrowInputBuffer
         inputBuffer = isMasked() ? NO_BYTES : ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
         inputBuffer.position(0).limit(0);
-        // wsdeck: borrowed when a message starts and handed back when it ends (processInitialHeader, newMessage),
-        // so a session between messages does not hold them: 8 KiB + 16 KiB at Tomcat's default sizes
+        // wsdeck: borrowed when a message starts (processInitialHeader) and handed back after a read that ends
+        // between messages (returnInputBuffer), so an idle session does not hold them: 24 KiB at the default sizes
         messageBufferBinary = NO_BYTES;
         messageBufferText = NO_CHARS;
         wsSession.setWsFrame(this);
@@ -627,8 +627,6 @@ public abstract class WsFrameBase {
     private void newMessage() {
         messageBufferBinary.clear();
         messageBufferText.clear();
-        // wsdeck: the message is over; its buffers go back to the thread for the next message, of any session
-        giveBack();
         utf8DecoderMessage.reset();
         continuationExpected = false;
         newFrame();
@@ -1053,25 +1051,31 @@ public abstract class WsFrameBase {
     }
 
     // wsdeck: buffers lent out per thread. A session holds its input and message buffers only while it has bytes
-    // in them (a frame or message cut across reads); between messages they wait here for the next one, of this
-    // session or another, on the same thread. Tomcat's platform worker threads read one socket at a time, so a
-    // lookup is a thread-local get; a buffer in use is taken out of its slot, so nothing is ever shared.
+    // in them (a frame or message cut across reads); between reads they wait in the reading thread's Spares for the
+    // next read, of this session or another. Tomcat's platform worker threads read one socket at a time, so one
+    // thread-local lookup per read finds them, and a buffer in use is out of its slot, so nothing is ever shared.
     private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
 
     private static final CharBuffer NO_CHARS = CharBuffer.allocate(0);
 
-    private static final ThreadLocal<ByteBuffer> SPARE_INPUT = new ThreadLocal<>();
+    private static final ThreadLocal<Spares> SPARES = ThreadLocal.withInitial(Spares::new);
 
-    private static final ThreadLocal<ByteBuffer> SPARE_BINARY = new ThreadLocal<>();
+    /** The reading thread's spares while a read is under way (server side), else null. */
+    private Spares spares;
 
-    private static final ThreadLocal<CharBuffer> SPARE_TEXT = new ThreadLocal<>();
+    private static final class Spares {
+        ByteBuffer input;
+        ByteBuffer binary;
+        CharBuffer text;
+    }
 
-    /** wsdeck: before a read, the server side takes an input buffer if it has handed its own back. */
+    /** wsdeck: before a read, the server side takes the thread's spares, and an input buffer if it has none. */
     protected void borrowInputBuffer() {
+        spares = SPARES.get();
         if (inputBuffer.capacity() == 0) {
-            ByteBuffer spare = SPARE_INPUT.get();
+            ByteBuffer spare = spares.input;
             if (spare != null && spare.capacity() == Constants.DEFAULT_BUFFER_SIZE) {
-                SPARE_INPUT.set(null);
+                spares.input = null;
             } else {
                 spare = ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
             }
@@ -1080,11 +1084,34 @@ public abstract class WsFrameBase {
         }
     }
 
-    /** wsdeck: after a read, the input buffer goes back to the thread unless part of a frame is waiting in it. */
+    /**
+     * wsdeck: after a read, the input buffer goes back to the thread unless part of a frame is waiting in it, and
+     * the message buffers unless a message is under way. Once per read, not per message: a read often carries
+     * several messages, and the session keeps its buffers from one to the next.
+     */
     protected void returnInputBuffer() {
-        if (inputBuffer.capacity() != 0 && !inputBuffer.hasRemaining() && SPARE_INPUT.get() == null) {
-            SPARE_INPUT.set(inputBuffer);
+        Spares spares = this.spares;
+        this.spares = null;
+        if (spares == null) {
+            return;
+        }
+        if (inputBuffer.capacity() != 0 && !inputBuffer.hasRemaining() && spares.input == null) {
+            spares.input = inputBuffer;
             inputBuffer = NO_BYTES;
+        }
+        if (state == State.NEW_FRAME && !continuationExpected) {
+            if (messageBufferBinary.capacity() != 0) {
+                if (spares.binary == null) {
+                    spares.binary = messageBufferBinary;
+                }
+                messageBufferBinary = NO_BYTES;
+            }
+            if (messageBufferText.capacity() != 0) {
+                if (spares.text == null) {
+                    spares.text = messageBufferText;
+                }
+                messageBufferText = NO_CHARS;
+            }
         }
     }
 
@@ -1092,9 +1119,9 @@ public abstract class WsFrameBase {
         if (messageBufferBinary.capacity() == size) {
             return messageBufferBinary;
         }
-        ByteBuffer spare = SPARE_BINARY.get();
+        ByteBuffer spare = (spares != null) ? spares.binary : null;
         if (spare != null && spare.capacity() == size) {
-            SPARE_BINARY.set(null);
+            spares.binary = null;
             spare.clear();
             return spare;
         }
@@ -1105,27 +1132,12 @@ public abstract class WsFrameBase {
         if (messageBufferText.capacity() == size) {
             return messageBufferText;
         }
-        CharBuffer spare = SPARE_TEXT.get();
+        CharBuffer spare = (spares != null) ? spares.text : null;
         if (spare != null && spare.capacity() == size) {
-            SPARE_TEXT.set(null);
+            spares.text = null;
             spare.clear();
             return spare;
         }
         return CharBuffer.allocate(size);
-    }
-
-    private void giveBack() {
-        if (messageBufferBinary.capacity() != 0) {
-            if (SPARE_BINARY.get() == null) {
-                SPARE_BINARY.set(messageBufferBinary);
-            }
-            messageBufferBinary = NO_BYTES;
-        }
-        if (messageBufferText.capacity() != 0) {
-            if (SPARE_TEXT.get() == null) {
-                SPARE_TEXT.set(messageBufferText);
-            }
-            messageBufferText = NO_CHARS;
-        }
     }
 }
