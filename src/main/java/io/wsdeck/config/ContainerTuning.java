@@ -24,14 +24,15 @@ class ContainerTuning {
 
 	/**
 	 * The socket's own read and write buffers, allocated per connection (8 KiB each by Tomcat's default) and kept
-	 * for the whole life of a WebSocket connection. The read buffer caps each read from the socket, so it follows
-	 * {@code wsdeck.limits.io-buffer-size}; the write buffer serves HTTP responses only, so it is small. (Direct
-	 * buffers, tried to save the JDK's copy into a temporary direct buffer on each write, made no measurable
-	 * difference to echo or large messages and cost native memory.)
+	 * for the whole life of a WebSocket connection: with the frame and message buffers lent per read, they are
+	 * what an idle connection holds. The read buffer caps each read from the socket, so it has its own setting
+	 * ({@code wsdeck.limits.socket-read-buffer-size}); the write buffer serves HTTP responses only, so it is small.
+	 * (Direct buffers, tried to save the JDK's copy into a temporary direct buffer on each write, made no
+	 * measurable difference to echo or large messages and cost native memory.)
 	 */
 	@Bean
 	TomcatConnectorCustomizer socketBuffers(WsdeckProperties properties) {
-		String readBytes = Long.toString(properties.limits().ioBufferSize().toBytes());
+		String readBytes = Long.toString(properties.limits().socketReadBufferSize().toBytes());
 		return connector -> {
 			connector.setProperty("socket.appReadBufSize", readBytes);
 			connector.setProperty("socket.appWriteBufSize", Integer.toString(HTTP_WRITE_BUFFER_BYTES));

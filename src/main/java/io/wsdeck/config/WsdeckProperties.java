@@ -80,23 +80,32 @@ public record WsdeckProperties(
 	/**
 	 * Message size limits and the memory each session costs.
 	 * @param maxMessageSize largest text or binary message accepted; a larger one is answered with close 1009
-	 * @param messageBufferSize buffer Tomcat allocates per session for text and for binary; larger messages are
-	 *        streamed through in pieces of this size, so this is a memory setting, not a limit
+	 * @param messageBufferSize Tomcat's text and binary message buffers, lent to a session while a message is
+	 *        coming in; larger messages are streamed through in pieces of this size, so this is not a limit
 	 * @param maxMessagesPerSecond messages one session may send per second before it is closed with 1008; 0 turns
 	 *        the limit off
-	 * @param ioBufferSize per-connection buffers Tomcat allocates for reading and writing the socket and WebSocket
-	 *        frames (five of them); larger ones save system calls on large messages, smaller ones memory per idle
-	 *        connection
+	 * @param ioBufferSize Tomcat's WebSocket frame buffers, lent to a session while it reads or writes, and the
+	 *        largest frame wsdeck writes a text in; set JVM-wide, so only when it differs from Tomcat's 8KB
+	 * @param socketReadBufferSize Tomcat's socket read buffer, which every connection holds for its whole life;
+	 *        it also caps one read from the socket, so smaller costs system calls on large messages, larger costs
+	 *        memory per idle connection
 	 */
 	public record Limits(
 			@DefaultValue("16MB") @NotNull DataSize maxMessageSize,
 			@DefaultValue("8KB") @NotNull DataSize messageBufferSize,
 			@DefaultValue("0") @Min(0) int maxMessagesPerSecond,
-			@DefaultValue("8KB") @NotNull DataSize ioBufferSize) {
+			@DefaultValue("8KB") @NotNull DataSize ioBufferSize,
+			@DefaultValue("4KB") @NotNull DataSize socketReadBufferSize) {
 
 		@AssertTrue(message = "wsdeck.limits.io-buffer-size must be between 1KB and 1MB")
 		public boolean isIoBufferSizeInRange() {
 			return ioBufferSize.toBytes() >= 1024 && ioBufferSize.toBytes() <= DataSize.ofMegabytes(1).toBytes();
+		}
+
+		@AssertTrue(message = "wsdeck.limits.socket-read-buffer-size must be between 1KB and 1MB")
+		public boolean isSocketReadBufferSizeInRange() {
+			return socketReadBufferSize.toBytes() >= 1024
+					&& socketReadBufferSize.toBytes() <= DataSize.ofMegabytes(1).toBytes();
 		}
 
 		@AssertTrue(message = "wsdeck.limits.max-message-size must be between 1B and 1GB")

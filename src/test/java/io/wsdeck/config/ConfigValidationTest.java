@@ -43,6 +43,12 @@ class ConfigValidationTest {
 	}
 
 	@Test
+	void hugeSocketReadBufferFailsNamingTheProperty() {
+		assertStartupFailsNaming("wsdeck.limits.socket-read-buffer-size must be between 1KB and 1MB",
+				"wsdeck.limits.socket-read-buffer-size=2MB");
+	}
+
+	@Test
 	void pathWithoutSlashFailsNamingTheProperty() {
 		assertStartupFailsNaming("wsdeck.endpoints.text", "wsdeck.endpoints.text=ws/text");
 	}
