@@ -135,7 +135,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/**
 	 * Bytes accepted for sending and not yet written to the connection: queued pushes, messages waiting behind the
 	 * send in progress, and that send itself (a 10 MB send blocked on a slow client counts 10 MB until it
-	 * completes, where the concurrent decorator's own figure already reads 0).
+	 * completes).
 	 */
 	public long bufferedBytes() {
 		return this.writer.outstandingBytes() + this.queuedBytes;
