@@ -1,10 +1,9 @@
 package io.wsdeck.session;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
- * Messages and bytes one session has carried, for its close log line. Inbound is counted by the container's
- * read path (one thread at a time per session); outbound by whoever sends (echo, ticks, broadcasts at once).
+ * Messages and bytes one session has carried, for its close log line. Each direction has one writer at a time:
+ * inbound the container's read path, outbound {@link ConnectionWriter}, which {@link ManagedSession} calls under
+ * its write lock. So plain volatile fields do, and whoever reads them (the close log) sees the latest counts.
  */
 public final class Traffic {
 
@@ -12,9 +11,9 @@ public final class Traffic {
 
 	private volatile long bytesIn;
 
-	private final LongAdder messagesOut = new LongAdder();
+	private volatile long messagesOut;
 
-	private final LongAdder bytesOut = new LongAdder();
+	private volatile long bytesOut;
 
 	void received(long bytes, boolean endOfMessage) {
 		this.bytesIn += bytes; // single reader thread at a time, so no lost updates
@@ -24,9 +23,9 @@ public final class Traffic {
 	}
 
 	void sent(long bytes, boolean endOfMessage) {
-		this.bytesOut.add(bytes);
+		this.bytesOut += bytes; // one writer at a time, so no lost updates
 		if (endOfMessage) {
-			this.messagesOut.increment();
+			this.messagesOut++;
 		}
 	}
 
@@ -39,11 +38,11 @@ public final class Traffic {
 	}
 
 	public long messagesOut() {
-		return this.messagesOut.sum();
+		return this.messagesOut;
 	}
 
 	public long bytesOut() {
-		return this.bytesOut.sum();
+		return this.bytesOut;
 	}
 
 	@Override
