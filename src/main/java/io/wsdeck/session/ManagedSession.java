@@ -209,7 +209,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			// The write lock is taken per fragment, so a ping can go out between a reply's fragments.
 			this.writeLock.lock();
 			try {
-				this.writer.sendMessage(new PingMessage(ByteBuffer.wrap(payload)));
+				send(new PingMessage(ByteBuffer.wrap(payload))); // accepted, then written: buffered bytes balance
 			}
 			catch (IOException | RuntimeException ex) {
 				log.debug("Ping to session {} failed: {}", getId(), ex.toString());

@@ -3,11 +3,13 @@ package io.wsdeck.liveness;
 import java.io.IOException;
 import java.time.Duration;
 
+import io.wsdeck.session.SessionRegistry;
 import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawWebSocket;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,6 +26,9 @@ class HeartbeatTest {
 
 		@LocalServerPort
 		int port;
+
+		@Autowired
+		SessionRegistry registry;
 
 		@Test
 		void aClientThatNeverAnswersPingsIsClosedWith1001AfterTheMissedPongs() throws IOException {
@@ -53,6 +58,9 @@ class HeartbeatTest {
 				}
 				alive.sendText("still here");
 				assertThat(alive.readText()).isEqualTo("still here");
+				// Pings are written like any message, so they must leave the buffered-bytes figure where it was.
+				assertThat(this.registry.all()).singleElement()
+					.satisfies(session -> assertThat(session.bufferedBytes()).as("buffered bytes").isZero());
 			}
 		}
 
