@@ -18,6 +18,7 @@ package org.apache.tomcat.websocket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -1007,15 +1008,32 @@ public abstract class WsFrameBase {
             // opCode is ignored as the transformation is the same for all
             // opCodes
             // rsv is ignored as it known to be zero at this point
-            while (payloadWritten < payloadLength && inputBuffer.remaining() > 0 && dest.hasRemaining()) {
-                byte b = (byte) ((inputBuffer.get() ^ mask[maskIndex]) & 0xFF);
-                maskIndex++;
-                if (maskIndex == 4) {
-                    maskIndex = 0;
-                }
-                payloadWritten++;
-                dest.put(b);
+            // wsdeck: Tomcat unmasked one byte at a time and wrote the volatile payloadWritten after each byte,
+            // which made unmasking most of the server's CPU for a large message. Eight bytes at a time, and
+            // payloadWritten once per call.
+            long written = payloadWritten;
+            int count = (int) Math.min(payloadLength - written, Math.min(inputBuffer.remaining(), dest.remaining()));
+            int index = maskIndex;
+            int done = 0;
+            while (done < count && index != 0) {
+                dest.put((byte) (inputBuffer.get() ^ mask[index]));
+                index = (index + 1) & 3;
+                done++;
             }
+            if (count - done >= 8 && inputBuffer.order() == dest.order()) {
+                long mask8 = maskOf8Bytes(dest.order());
+                while (count - done >= 8) {
+                    dest.putLong(inputBuffer.getLong() ^ mask8);
+                    done += 8;
+                }
+            }
+            while (done < count) {
+                dest.put((byte) (inputBuffer.get() ^ mask[index]));
+                index = (index + 1) & 3;
+                done++;
+            }
+            maskIndex = index;
+            payloadWritten = written + done;
             if (payloadWritten == payloadLength) {
                 return TransformationResult.END_OF_FRAME;
             } else if (inputBuffer.remaining() == 0) {
@@ -1024,6 +1042,14 @@ public abstract class WsFrameBase {
                 // !dest.hasRemaining()
                 return TransformationResult.OVERFLOW;
             }
+        }
+
+        /** wsdeck: the frame's 4-byte mask twice over, as a long read from a buffer of the given byte order. */
+        private long maskOf8Bytes(ByteOrder order) {
+            long four = ((mask[0] & 0xFFL) << 24) | ((mask[1] & 0xFFL) << 16) | ((mask[2] & 0xFFL) << 8)
+                    | (mask[3] & 0xFFL);
+            long bigEndian = (four << 32) | four;
+            return (order == ByteOrder.BIG_ENDIAN) ? bigEndian : Long.reverseBytes(bigEndian);
         }
 
         @Override
