@@ -33,6 +33,9 @@ public final class TomcatEcho extends Endpoint {
 
 	public static void main(String[] args) throws Exception {
 		int port = Integer.parseInt(args[0]);
+		// The peer must run Tomcat's own frame classes, not wsdeck's patched copies (RawTomcat's classpath).
+		System.out.println("WsFrameBase loaded from "
+				+ org.apache.tomcat.websocket.WsFrameBase.class.getProtectionDomain().getCodeSource().getLocation());
 		Path base = Files.createDirectories(Path.of("tomcat-base"));
 		Tomcat tomcat = new Tomcat();
 		tomcat.setBaseDir(base.toAbsolutePath().toString());
