@@ -7,8 +7,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Applies {@code wsdeck.limits.io-buffer-size} to Tomcat's WebSocket frame buffers (read, write and encode, one of
- * each per connection). Tomcat sizes them only from the JVM-wide system property
+ * Applies {@code wsdeck.limits.io-buffer-size} to Tomcat's WebSocket frame buffers (which wsdeck's copies of
+ * Tomcat's classes lend per thread rather than give every connection) and to the largest frame a text is sent in.
+ * Tomcat sizes them only from the JVM-wide system property
  * {@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE}, read once when its WebSocket classes load, so this runs
  * before the web server starts; a value given with {@code -D} on the command line wins. Being JVM-wide, it also sizes
  * any other Tomcat WebSocket endpoint or client in the same JVM, so it is set only when the configured size differs

@@ -161,9 +161,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * peer's close does; this tells the two apart.
 	 */
 	private static boolean failedInTomcatsFrameParser(WebSocketSession container) {
-		return container instanceof NativeWebSocketSession nativeSession
-				&& nativeSession.getNativeSession() instanceof jakarta.websocket.Session tomcat
-				&& tomcat.getUserProperties().containsKey(WsFrameBase.FAILED_WITH);
+		jakarta.websocket.Session tomcat = tomcatSession(container);
+		return tomcat != null && tomcat.getUserProperties().containsKey(WsFrameBase.FAILED_WITH);
 	}
 
 	/**
@@ -171,10 +170,16 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * configured send-time limit, after which Tomcat fails the write and closes the connection.
 	 */
 	private void limitBlockingWrites(WebSocketSession container) {
-		if (container instanceof NativeWebSocketSession nativeSession
-				&& nativeSession.getNativeSession() instanceof jakarta.websocket.Session tomcat) {
+		jakarta.websocket.Session tomcat = tomcatSession(container);
+		if (tomcat != null) {
 			tomcat.getUserProperties().put(BLOCKING_SEND_TIMEOUT, this.support.settings().sendTimeLimit().toMillis());
 		}
+	}
+
+	/** The container's own session under Spring's adapter, or null if there is none (a test double, say). */
+	private static jakarta.websocket.Session tomcatSession(WebSocketSession container) {
+		return (container instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() instanceof jakarta.websocket.Session tomcat) ? tomcat : null;
 	}
 
 	/**
