@@ -132,7 +132,7 @@ public final class Benchmark {
 		phase(server, round, "load", List.of(
 				new Measurement("echo",
 						(process, address) -> new EchoLoad(settings.connections(), settings.inFlight(),
-								settings.messageBytes(), new Window(settings.echoWarmup(), settings.echoWindow()),
+								settings.messageBytes(), new Window(settings.echoWarmup(), settings.echoWindow(), settings.jitWait()),
 								settings.clientThreads())
 							.run(target(address, server.textPath(), server.textGreetings(), process))),
 				new Measurement("large",
@@ -141,7 +141,7 @@ public final class Benchmark {
 							.run(target(address, server.binaryPath(), 0, process))),
 				new Measurement("churn",
 						(process, address) -> new HandshakeChurn(settings.churnWorkers(),
-								new Window(settings.churnWarmup(), settings.churnWindow()), settings.churnMax(),
+								new Window(settings.churnWarmup(), settings.churnWindow(), settings.jitWait()), settings.churnMax(),
 								settings.clientThreads())
 							.run(target(address, server.textPath(), server.textGreetings(), process)))));
 	}

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param largeWarmups {@code BENCH_LARGE_WARMUPS} (2): verified large round trips before them
  * @param churnWorkers {@code BENCH_CHURN_WORKERS} (16): sessions opened and closed at a time
  * @param churnWarmup {@code BENCH_CHURN_WARMUP} seconds (8)
+ * @param jitWait {@code BENCH_JIT_WAIT} seconds (30): the most an echo or churn warm-up is extended while a JVM
+ * server's JIT compilers are still busy ({@link io.wsdeck.bench.measure.Window})
  * @param churnWindow {@code BENCH_CHURN_SECS} (8)
  * @param churnMax {@code BENCH_CHURN_MAX} (500000): most sessions one churn run opens
  * @param idleCount {@code BENCH_IDLE_COUNT} (8000): idle sessions; lowered to fit the open-files limit
@@ -35,8 +37,8 @@ import java.util.Map;
  */
 record Settings(List<String> servers, List<String> tests, int rounds, Duration echoWarmup, Duration echoWindow,
 		int connections, int inFlight, int messageBytes, int largeBytes, int largeRuns, int largeWarmups,
-		int churnWorkers, Duration churnWarmup, Duration churnWindow, long churnMax, int idleCount, int idleWarm,
-		Duration settle, int clientThreads, Path serverJava, List<String> serverJvm, Duration maxRun) {
+		int churnWorkers, Duration churnWarmup, Duration jitWait, Duration churnWindow, long churnMax, int idleCount,
+		int idleWarm, Duration settle, int clientThreads, Path serverJava, List<String> serverJvm, Duration maxRun) {
 
 	/** Every measurement, in the order a round runs them. */
 	static final List<String> TESTS = List.of("idle", "idle-deflate", "echo", "large", "churn");
@@ -62,6 +64,7 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 				read.positive("BENCH_MESSAGE_BYTES", 32), read.positive("BENCH_LARGE_BYTES", 10_000_000),
 				read.positive("BENCH_LARGE_N", 7), read.positive("BENCH_LARGE_WARMUPS", 2),
 				read.positive("BENCH_CHURN_WORKERS", 16), read.seconds("BENCH_CHURN_WARMUP", 8),
+				read.seconds("BENCH_JIT_WAIT", 30),
 				read.seconds("BENCH_CHURN_SECS", 8), read.positive("BENCH_CHURN_MAX", 500_000),
 				read.positive("BENCH_IDLE_COUNT", 8000), read.positive("BENCH_IDLE_WARM", 200),
 				read.seconds("BENCH_SETTLE_SECS", 3), read.positive("BENCH_CLIENT_THREADS", 2),
@@ -74,7 +77,7 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 	Settings withIdleCount(int count) {
 		return new Settings(this.servers, this.tests, this.rounds, this.echoWarmup, this.echoWindow, this.connections,
 				this.inFlight, this.messageBytes, this.largeBytes, this.largeRuns, this.largeWarmups, this.churnWorkers,
-				this.churnWarmup, this.churnWindow, this.churnMax, count, this.idleWarm, this.settle,
+				this.churnWarmup, this.jitWait, this.churnWindow, this.churnMax, count, this.idleWarm, this.settle,
 				this.clientThreads, this.serverJava, this.serverJvm, this.maxRun);
 	}
 
@@ -88,10 +91,12 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 		return String.format(Locale.ROOT,
 				"tests %s; rounds %d; echo %d conns x %d in flight x %d B, %d s warm-up + %d s;"
 						+ " large %d B, median of %d after %d warm-ups; churn %d workers, %d s warm-up + %d s;"
+						+ " warm-ups extended by up to %d s until a JVM's JIT is quiet;"
 						+ " idle %d sessions; client threads %d; server JVM %s",
 				String.join(" ", this.tests), this.rounds, this.connections, this.inFlight, this.messageBytes,
 				this.echoWarmup.toSeconds(), this.echoWindow.toSeconds(), this.largeBytes, this.largeRuns,
 				this.largeWarmups, this.churnWorkers, this.churnWarmup.toSeconds(), this.churnWindow.toSeconds(),
+				this.jitWait.toSeconds(),
 				this.idleCount, this.clientThreads, String.join(" ", this.serverJvm));
 	}
 

@@ -14,7 +14,7 @@ import io.wsdeck.bench.report.JsonLine;
 
 /**
  * {@code churn}: W workers, each looping through whole sessions: connect, upgrade, one text echo, close handshake.
- * After a warm-up, a measured window gives complete cycles (handshakes) per second and the server's CPU time per
+ * After a warm-up ({@link Window}), a measured window gives complete cycles (handshakes) per second and the server's CPU time per
  * handshake. Bounded by the time and by a maximum number of cycles; a failed cycle counts as started, not done.
  */
 public final class HandshakeChurn {
@@ -39,7 +39,8 @@ public final class HandshakeChurn {
 
 	private volatile boolean measuring;
 
-	private long deadline;
+	/** Set once the window has ended: workers finish their cycle and start no other. */
+	private volatile boolean stopped;
 
 	private CountDownLatch finished;
 
@@ -52,7 +53,6 @@ public final class HandshakeChurn {
 
 	public JsonLine run(Target target) throws Exception {
 		JsonLine line = new JsonLine().put("workers", this.workers);
-		this.deadline = System.nanoTime() + this.window.warmup().plus(this.window.length()).toNanos();
 		this.finished = new CountDownLatch(this.workers);
 		CpuWindow.Usage usage;
 		try (Client client = new Client(this.clientThreads)) {
@@ -60,6 +60,7 @@ public final class HandshakeChurn {
 				next(client, target);
 			}
 			usage = this.window.measure(target.serverPid(), line, on -> this.measuring = on);
+			this.stopped = true;
 			if (!this.finished.await(15, TimeUnit.SECONDS)) {
 				line.put("unfinished_workers", this.finished.getCount());
 			}
@@ -77,7 +78,7 @@ public final class HandshakeChurn {
 
 	/** A worker's next cycle, or its end once the time or the count is up. */
 	private void next(Client client, Target target) {
-		if (System.nanoTime() >= this.deadline || this.started.incrementAndGet() > this.maxCycles) {
+		if (this.stopped || this.started.incrementAndGet() > this.maxCycles) {
 			this.finished.countDown();
 			return;
 		}

@@ -1,6 +1,7 @@
 package io.wsdeck.bench.measure;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +26,33 @@ public final class ProcStats {
 		catch (IOException | RuntimeException ex) {
 			return -1;
 		}
+	}
+
+	/**
+	 * CPU ticks of a JVM's JIT compiler threads (HotSpot names them "C1 CompilerThreadN" and "C2 CompilerThreadN";
+	 * the kernel keeps the first 15 characters), or 0 for a process that has none, such as Node.
+	 */
+	static long compilerTicks(long pid) {
+		long ticks = 0;
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+			for (Path task : tasks) {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+					if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// the thread ended while we looked
+				}
+			}
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+		return ticks;
 	}
 
 	/** Resident set size in KiB ({@code VmRSS}), or -1 if the process is gone. */
