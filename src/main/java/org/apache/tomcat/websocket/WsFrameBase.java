@@ -1084,15 +1084,17 @@ public abstract class WsFrameBase {
 
     private static final CharBuffer NO_CHARS = CharBuffer.allocate(0);
 
-    private static final ThreadLocal<Spares> SPARES = ThreadLocal.withInitial(Spares::new);
+    // package-private: WsRemoteEndpointImplBase lends its output buffer the same way
+    static final ThreadLocal<Spares> SPARES = ThreadLocal.withInitial(Spares::new);
 
     /** The reading thread's spares while a read is under way (server side), else null. */
     private Spares spares;
 
-    private static final class Spares {
+    static final class Spares {
         ByteBuffer input;
         ByteBuffer binary;
         CharBuffer text;
+        ByteBuffer output;
     }
 
     /** wsdeck: before a read, the server side takes the thread's spares, and an input buffer if it has none. */

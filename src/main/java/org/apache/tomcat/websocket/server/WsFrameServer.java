@@ -30,12 +30,15 @@ import org.apache.tomcat.util.res.StringManager;
 import org.apache.tomcat.websocket.Transformation;
 import org.apache.tomcat.websocket.WsFrameBase;
 import org.apache.tomcat.websocket.WsIOException;
+import org.apache.tomcat.websocket.WsRemoteEndpointImplBase;
 import org.apache.tomcat.websocket.WsSession;
 
 /**
- * wsdeck: this is Tomcat 11.0.22's WsFrameServer with one change, marked {@code wsdeck:} below: the input buffer is
+ * wsdeck: this is Tomcat 11.0.22's WsFrameServer with two changes, marked {@code wsdeck:} below. The input buffer is
  * borrowed from the reading thread for each read and handed back when no part of a frame is left in it, so an idle
- * session does not hold one (8 KiB at Tomcat's default size). See WsFrameBase for why and how classes are shadowed.
+ * session does not hold one (8 KiB at Tomcat's default size). And each read is a batch for the session's remote
+ * endpoint: the replies its messages cause are written together when it has been processed (see
+ * WsRemoteEndpointImplBase). See WsFrameBase for why and how classes are shadowed.
  */
 public class WsFrameServer extends WsFrameBase {
 
@@ -64,11 +67,42 @@ public class WsFrameServer extends WsFrameBase {
     private void onDataAvailable() throws IOException {
         // wsdeck: the input buffer is lent for the read and handed back if no part of a frame is left in it
         borrowInputBuffer();
+        // wsdeck: replies to what this read brought are written together at its end (WsRemoteEndpointImplBase)
+        WsRemoteEndpointImplBase remote = remoteEndpoint();
+        if (remote != null) {
+            remote.startReadBatch();
+        }
         try {
             readAndProcess();
         } finally {
-            returnInputBuffer();
+            try {
+                if (remote != null) {
+                    remote.endReadBatch();
+                }
+            } catch (IOException | RuntimeException e) {
+                // The write failed and the session was closed with the failure; the read's own outcome stands
+                if (log.isDebugEnabled()) {
+                    log.debug("wsdeck: writing the replies gathered over a read failed", e);
+                }
+            } finally {
+                returnInputBuffer();
+            }
         }
+    }
+
+
+    // wsdeck: the session's remote endpoint, looked up on the first read (the session is open then)
+    private WsRemoteEndpointImplBase remoteEndpoint;
+
+    private WsRemoteEndpointImplBase remoteEndpoint() {
+        if (remoteEndpoint == null && isOpen()) {
+            try {
+                remoteEndpoint = WsRemoteEndpointImplBase.of(wsSession);
+            } catch (IllegalStateException e) {
+                // closed meanwhile: nothing will be sent
+            }
+        }
+        return remoteEndpoint;
     }
 
 

@@ -1,0 +1,96 @@
+package io.wsdeck.protocol;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.wsdeck.support.RawFrame;
+import io.wsdeck.support.RawWebSocket;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The replies to what one read brought leave in one write (the {@code wsdeck:} change in Tomcat's
+ * WsRemoteEndpointImplBase), in the order of the messages, with anything that may not wait (a large message, a
+ * close) written after the replies gathered before it.
+ */
+class ReplyGatheringTest extends WireTest {
+
+	private static final int MESSAGES = 20;
+
+	@Test
+	void echoesOfOneReadArriveInOneWrite() throws IOException {
+		try (RawWebSocket ws = open("/ws/echo")) {
+			InputStream in = ws.socket().getInputStream(); // /ws/echo sends nothing first: no byte is buffered
+			for (int round = 0; round < 10; round++) {
+				List<RawFrame> frames = new ArrayList<>();
+				int expectedBytes = 0;
+				for (int i = 0; i < MESSAGES; i++) {
+					String text = "round " + round + " message " + i;
+					frames.add(RawFrame.text(text));
+					expectedBytes += 2 + text.length();
+				}
+				ws.send(frames); // one write, so one read on the server
+
+				// On loopback one write arrives whole: the first read gets all of it, or only the first echoes
+				// when each echo was written on its own.
+				byte[] buffer = new byte[64 * 1024];
+				int read = in.read(buffer);
+				assertThat(read).as("bytes of the first read, round %d", round).isEqualTo(expectedBytes);
+				assertThat(texts(Arrays.copyOf(buffer, read))).as("echoes in order")
+					.containsExactlyElementsOf(frames.stream().map(ReplyGatheringTest::text).toList());
+			}
+		}
+	}
+
+	@Test
+	void aLargeMessageAndAPongKeepTheirPlaceAmongGatheredReplies() throws IOException {
+		byte[] large = new byte[100_000];
+		Arrays.fill(large, (byte) 7);
+		try (RawWebSocket ws = open("/ws/echo")) {
+			ws.sendInBackground(List.of(RawFrame.text("before"), RawFrame.ping("p".getBytes(StandardCharsets.UTF_8)),
+					RawFrame.binary(large), RawFrame.text("after"))).join();
+
+			assertThat(ws.readText()).isEqualTo("before");
+			RawFrame pong = ws.readFrame();
+			assertThat(pong.opcode()).isEqualTo(RawFrame.PONG);
+			assertThat(ws.readMessage().payload()).isEqualTo(large);
+			assertThat(ws.readText()).isEqualTo("after");
+		}
+	}
+
+	@Test
+	void aCloseInTheSameReadFollowsTheRepliesGatheredBeforeIt() throws IOException {
+		try (RawWebSocket ws = open("/ws/echo")) {
+			ws.send(RawFrame.text("one"), RawFrame.text("two"), RawFrame.close(1000, "done"));
+
+			assertThat(ws.readText()).isEqualTo("one");
+			assertThat(ws.readText()).isEqualTo("two");
+			assertThat(ws.readClose().code()).isEqualTo(1000);
+			assertThat(ws.awaitEndOfStream(TCP_CLOSE)).isTrue();
+		}
+	}
+
+	private static String text(RawFrame frame) {
+		return new String(frame.payload(), StandardCharsets.UTF_8);
+	}
+
+	/** The payloads of the unmasked, unfragmented short text frames in {@code bytes}. */
+	private static List<String> texts(byte[] bytes) {
+		List<String> texts = new ArrayList<>();
+		int at = 0;
+		while (at < bytes.length) {
+			assertThat(bytes[at] & 0xFF).as("FIN and text opcode").isEqualTo(0x81);
+			int length = bytes[at + 1] & 0x7F;
+			assertThat(length).as("a short payload, unmasked").isLessThan(126);
+			texts.add(new String(bytes, at + 2, length, StandardCharsets.UTF_8));
+			at += 2 + length;
+		}
+		return texts;
+	}
+
+}
