@@ -99,10 +99,19 @@ public final class WsClient implements AutoCloseable {
 		try {
 			this.session.sendMessage(message);
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
+		catch (IOException | RuntimeException ex) {
+			// Say why the client's session ended: Tomcat's client closes it without a word when, say, a frame from
+			// the server breaks the protocol, and the send then only sees a closed session.
+			throw new IllegalStateException("send failed; the client's session " + whyClosed(), ex);
 		}
 		return this;
+	}
+
+	private String whyClosed() {
+		CloseStatus status = this.collector.closed.getNow(null);
+		Throwable error = this.collector.transportError;
+		return (status == null ? "is not closed" : "closed with " + status)
+				+ (error == null ? "" : " after the transport error " + error);
 	}
 
 	/** The next whole message: a {@code String} for text, a {@code byte[]} for binary. */
@@ -110,7 +119,7 @@ public final class WsClient implements AutoCloseable {
 		try {
 			Object message = this.collector.messages.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 			if (message == null) {
-				throw new AssertionError("No message within " + TIMEOUT + "; closed with " + this.collector.closed.getNow(null));
+				throw new AssertionError("No message within " + TIMEOUT + "; the client's session " + whyClosed());
 			}
 			return message;
 		}
@@ -168,6 +177,8 @@ public final class WsClient implements AutoCloseable {
 
 		private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
 
+		private volatile Throwable transportError;
+
 		private final StringBuilder text = new StringBuilder();
 
 		private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
@@ -191,6 +202,11 @@ public final class WsClient implements AutoCloseable {
 				this.messages.add(this.binary.toByteArray());
 				this.binary.reset();
 			}
+		}
+
+		@Override
+		public void handleTransportError(WebSocketSession session, Throwable exception) {
+			this.transportError = exception;
 		}
 
 		@Override
