@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * wsdeck ships its own copies of three Tomcat classes, with changes marked {@code wsdeck:}: the frame parser
  * ({@code WsFrameBase}: close reason of invalid UTF-8 -> 1007, invalid close codes refused with a reason that names
  * them, RSV1 refused on continuation frames, input and message buffers lent per thread), the server's reader
- * ({@code WsFrameServer}) and the writer ({@code WsRemoteEndpointImplBase}: no buffers held per session). The wire
+ * ({@code WsFrameServer}: each read a batch for the writer) and the writer ({@code WsRemoteEndpointImplBase}: no
+ * buffers held per session, the replies to one read written together). The wire
  * and memory tests show the behaviour; these show the copies are the classes in use and still match the Tomcat
  * they were taken from.
  */

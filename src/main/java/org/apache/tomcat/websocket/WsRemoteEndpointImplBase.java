@@ -60,9 +60,8 @@ import org.apache.tomcat.util.res.StringManager;
  * below (the class is shadowed as WsFrameBase is; see that class). The first two take 16 KiB off every idle WebSocket
  * session:
  * <ol>
- * <li>the output buffer is allocated on first use: an unmasked endpoint without batching (every server session
- * unless the application turns batching on) writes each frame's header and payload straight to the socket and
- * never uses it;</li>
+ * <li>the output buffer is allocated on first use, and a server endpoint holds it only while replies gather in it
+ * (the third change): an unmasked endpoint writes each other frame's header and payload straight to the socket;</li>
  * <li>a blocking text send encodes its text with {@link String#getBytes(java.nio.charset.Charset)} into an array
  * of the text's size and sends it in frames of at most the buffer size, as before, instead of through an encoder
  * buffer the session holds for its whole life. For short texts this is also faster: the JDK encodes Latin-1 and
