@@ -6,10 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
+import io.wsdeck.push.Broadcaster;
 import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawWebSocket;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplyGatheringTest extends WireTest {
 
 	private static final int MESSAGES = 20;
+
+	@Autowired
+	Broadcaster broadcaster;
 
 	@Test
 	void echoesOfOneReadArriveInOneWrite() throws IOException {
@@ -77,6 +84,60 @@ class ReplyGatheringTest extends WireTest {
 
 	private static String text(RawFrame frame) {
 		return new String(frame.payload(), StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void pushesOfSeveralFramesHaveNoGatheredReplyInsideThem() throws IOException {
+		int batches = 25;
+		int pushes = 30;
+		try (RawWebSocket ws = openGreeted("/ws/text")) {
+			// Pushes of 20,000 characters go out in three frames each, from push-sender threads, while the reading
+			// thread gathers echoes and pongs: between a push's frames only control frames may appear (RFC 6455 5.4).
+			CompletableFuture<Void> pushing = CompletableFuture.runAsync(() -> {
+				for (int i = 0; i < pushes; i++) {
+					this.broadcaster.broadcast(i + ":" + "p".repeat(20_000));
+				}
+			});
+			for (int batch = 0; batch < batches; batch++) {
+				List<RawFrame> frames = new ArrayList<>();
+				for (int i = 0; i < 10; i++) {
+					frames.add(RawFrame.text("echo " + (batch * 10 + i)));
+				}
+				frames.add(RawFrame.ping(("ping " + batch).getBytes(StandardCharsets.UTF_8)));
+				ws.send(frames);
+			}
+			pushing.join();
+
+			int echoes = 0;
+			int pongs = 0;
+			int pushesSeen = 0;
+			StringBuilder open = null; // the fragmented message being received, if any
+			while (echoes < batches * 10 || pongs < batches || pushesSeen < pushes) {
+				RawFrame frame = ws.readFrame();
+				switch (frame.opcode()) {
+					case RawFrame.PONG -> assertThat(text(frame)).isEqualTo("ping " + pongs++);
+					case RawFrame.CONTINUATION -> {
+						assertThat(open).as("a continuation frame outside a fragmented message").isNotNull();
+						open.append(text(frame));
+					}
+					case RawFrame.TEXT -> {
+						assertThat(open).as("a new message inside a fragmented one: %s", text(frame)).isNull();
+						open = new StringBuilder(text(frame));
+					}
+					default -> throw new AssertionError("unexpected frame " + frame);
+				}
+				if (open != null && frame.fin() && frame.opcode() != RawFrame.PONG) {
+					String message = open.toString();
+					open = null;
+					if (message.startsWith("echo ")) {
+						assertThat(message).isEqualTo("echo " + echoes++);
+					}
+					else {
+						assertThat(message).isEqualTo(pushesSeen++ + ":" + "p".repeat(20_000));
+					}
+				}
+			}
+		}
 	}
 
 	/** The payloads of the unmasked, unfragmented short text frames in {@code bytes}. */
