@@ -14,8 +14,9 @@ import io.wsdeck.bench.report.JsonLine;
 
 /**
  * {@code churn}: W workers, each looping through whole sessions: connect, upgrade, one text echo, close handshake.
- * After a warm-up ({@link Window}), a measured window gives complete cycles (handshakes) per second and the server's CPU time per
- * handshake. Bounded by the time and by a maximum number of cycles; a failed cycle counts as started, not done.
+ * After a warm-up ({@link Window}), a measured window gives complete cycles (handshakes) per second and the
+ * server's CPU time per handshake. Bounded by the time and by a maximum number of cycles; a failed cycle counts as
+ * started, not done.
  */
 public final class HandshakeChurn {
 
@@ -59,8 +60,12 @@ public final class HandshakeChurn {
 			for (int i = 0; i < this.workers; i++) {
 				next(client, target);
 			}
-			usage = this.window.measure(target.serverPid(), line, on -> this.measuring = on);
-			this.stopped = true;
+			try {
+				usage = this.window.measure(target.serverPid(), line, on -> this.measuring = on);
+			}
+			finally {
+				this.stopped = true;
+			}
 			if (!this.finished.await(15, TimeUnit.SECONDS)) {
 				line.put("unfinished_workers", this.finished.getCount());
 			}
