@@ -211,7 +211,8 @@ public final class Benchmark {
 		for (String name : settings.servers()) {
 			switch (name) {
 				case "wsdeck" -> servers.add(new WsdeckJar(settings.serverJava(), WsdeckJar.findJar(this.target),
-						settings.serverJvm(), workingDirectory));
+						settings.serverJvm(), workingDirectory, settings.wsdeckPath(),
+						Settings.WSDECK_TEXT_PATHS.get(settings.wsdeckPath())));
 				case "tomcat" ->
 					servers.add(new RawTomcat(settings.serverJava(), settings.serverJvm(), workingDirectory));
 				case "node" -> NodeWs.install().ifPresent(servers::add);

@@ -34,16 +34,26 @@ import java.util.Map;
  * @param serverJava {@code BENCH_JAVA_HOME}: the JDK that runs wsdeck and Tomcat (default: the one running this)
  * @param serverJvm {@code BENCH_SERVER_JVM} ("-Xms256m -Xmx4g -XX:+UseG1GC"): their JVM options
  * @param maxRun {@code BENCH_MAX_MINUTES} (30): the whole run is stopped, servers and all, after this long
+ * @param wsdeckPath {@code BENCH_WSDECK_PATH} ("/ws/text"): wsdeck's endpoint for the text measurements; "/ws/echo"
+ * sends no greeting, for a comparison like for like with the peers, which send none
  */
 record Settings(List<String> servers, List<String> tests, int rounds, Duration echoWarmup, Duration echoWindow,
 		int connections, int inFlight, int messageBytes, int largeBytes, int largeRuns, int largeWarmups,
 		int churnWorkers, Duration churnWarmup, Duration jitWait, Duration churnWindow, long churnMax, int idleCount,
-		int idleWarm, Duration settle, int clientThreads, Path serverJava, List<String> serverJvm, Duration maxRun) {
+		int idleWarm, Duration settle, int clientThreads, Path serverJava, List<String> serverJvm, Duration maxRun,
+		String wsdeckPath) {
 
 	/** Every measurement, in the order a round runs them. */
 	static final List<String> TESTS = List.of("idle", "idle-deflate", "echo", "large", "churn");
 
+	/** wsdeck's endpoints that echo text, each with the greetings it sends first. */
+	static final Map<String, Integer> WSDECK_TEXT_PATHS = Map.of("/ws/text", 1, "/ws", 1, "/ws/echo", 0);
+
 	Settings {
+		if (!WSDECK_TEXT_PATHS.containsKey(wsdeckPath)) {
+			throw new IllegalArgumentException(
+					"BENCH_WSDECK_PATH: '" + wsdeckPath + "' is not one of " + WSDECK_TEXT_PATHS.keySet());
+		}
 		for (String test : tests) {
 			if (!TESTS.contains(test)) {
 				throw new IllegalArgumentException("BENCH_TESTS: unknown test '" + test + "'; known: " + TESTS);
@@ -70,7 +80,8 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 				read.seconds("BENCH_SETTLE_SECS", 3), read.positive("BENCH_CLIENT_THREADS", 2),
 				Path.of(env.getOrDefault("BENCH_JAVA_HOME", System.getProperty("java.home")), "bin", "java"),
 				read.words("BENCH_SERVER_JVM", "-Xms256m -Xmx4g -XX:+UseG1GC"),
-				Duration.ofMinutes(read.positive("BENCH_MAX_MINUTES", 30)));
+				Duration.ofMinutes(read.positive("BENCH_MAX_MINUTES", 30)),
+				env.getOrDefault("BENCH_WSDECK_PATH", "/ws/text").trim());
 	}
 
 	/** The same settings with fewer idle sessions. */
@@ -78,7 +89,7 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 		return new Settings(this.servers, this.tests, this.rounds, this.echoWarmup, this.echoWindow, this.connections,
 				this.inFlight, this.messageBytes, this.largeBytes, this.largeRuns, this.largeWarmups, this.churnWorkers,
 				this.churnWarmup, this.jitWait, this.churnWindow, this.churnMax, count, this.idleWarm, this.settle,
-				this.clientThreads, this.serverJava, this.serverJvm, this.maxRun);
+				this.clientThreads, this.serverJava, this.serverJvm, this.maxRun, this.wsdeckPath);
 	}
 
 	/** The JDK's {@code jcmd} next to the servers' {@code java}, for full GCs. */

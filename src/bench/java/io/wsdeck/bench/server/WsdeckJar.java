@@ -10,8 +10,11 @@ import java.util.stream.Stream;
 /**
  * wsdeck as a user runs it: the packaged jar with its packaged defaults (limits, metrics, heartbeats, INFO logging
  * of every session), started from an empty directory so no local {@code application.yml} changes them.
+ * @param textPath the endpoint for the text measurements ({@code /ws/text} unless {@code BENCH_WSDECK_PATH} says)
+ * @param textGreetings the messages that endpoint sends a client first (its greeting)
  */
-public record WsdeckJar(Path java, Path jar, List<String> jvmOptions, Path workingDirectory) implements Server {
+public record WsdeckJar(Path java, Path jar, List<String> jvmOptions, Path workingDirectory, String textPath,
+		int textGreetings) implements Server {
 
 	/** The one {@code wsdeck-*.jar} in {@code target}, built by the package phase. */
 	public static Path findJar(Path target) throws IOException {
@@ -32,7 +35,7 @@ public record WsdeckJar(Path java, Path jar, List<String> jvmOptions, Path worki
 
 	@Override
 	public String description() {
-		return "wsdeck: " + this.jar.getFileName() + ", packaged defaults";
+		return "wsdeck: " + this.jar.getFileName() + ", packaged defaults, text on " + this.textPath;
 	}
 
 	@Override
@@ -45,16 +48,6 @@ public record WsdeckJar(Path java, Path jar, List<String> jvmOptions, Path worki
 		command.add("--server.port=" + port);
 		command.add("--server.address=127.0.0.1");
 		return command;
-	}
-
-	@Override
-	public String textPath() {
-		return "/ws/text";
-	}
-
-	@Override
-	public int textGreetings() {
-		return 1;
 	}
 
 	@Override
