@@ -18,14 +18,18 @@ public final class ProcStats {
 	/** User plus system CPU time of a process, all its threads, in clock ticks ({@code /proc/PID/stat} 14, 15). */
 	static long cpuTicks(long pid) {
 		try {
-			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-			// the command name may hold spaces; the fields after it are fixed
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return userPlusSystem(Files.readString(Path.of("/proc/" + pid + "/stat")));
 		}
 		catch (IOException | RuntimeException ex) {
 			return -1;
 		}
+	}
+
+	/** Fields 14 and 15 of a process's or thread's {@code stat} line: its user and system time in clock ticks. */
+	private static long userPlusSystem(String stat) {
+		// the command name may hold spaces; the fields after it are fixed
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
 	/**
@@ -40,8 +44,7 @@ public final class ProcStats {
 					String stat = Files.readString(task.resolve("stat"));
 					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
 					if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+						ticks += userPlusSystem(stat);
 					}
 				}
 				catch (IOException | RuntimeException ex) {
