@@ -605,7 +605,6 @@ public abstract class WsRemoteEndpointImplBase implements RemoteEndpoint {
                 mp.getEndHandler().onResult(new SendResult(getSession()));
                 return;
             }
-            ByteBuffer outputBuffer = outputBuffer();
             outputBuffer.flip();
             SendHandler flushHandler = new OutputBufferFlushSendHandler(outputBuffer, mp.getEndHandler(), this);
             doWrite(flushHandler, mp.getBlockingWriteTimeoutExpiry(), outputBuffer);
