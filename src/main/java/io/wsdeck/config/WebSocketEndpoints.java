@@ -115,7 +115,7 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 		// same patterns, so it passes whatever OriginCheck, which explains its refusals, has passed.
 		handlers.addHandler(handler, path)
 			.setHandshakeHandler(
-					new WsdeckHandshakeHandler(endpoints.subprotocols(), this.properties.compression().enabled()))
+					new WsdeckHandshakeHandler(endpoints.subprotocols(), this.properties.compression()))
 			.addInterceptors(interceptors.toArray(HandshakeInterceptor[]::new))
 			.setAllowedOriginPatterns(endpoints.allowedOrigins().toArray(String[]::new));
 	}

@@ -157,10 +157,14 @@ public record WsdeckProperties(
 
 	/**
 	 * permessage-deflate (RFC 7692), which Tomcat offers to every client that asks.
-	 * @param enabled whether to negotiate it; each compressed session holds zlib state in native memory (see the
-	 *        README for the measured cost)
+	 * @param enabled whether to negotiate it
+	 * @param contextTakeover whether compressors keep their window from one message to the next; when false (the
+	 *        default) the handshake answers {@code server_no_context_takeover} and {@code client_no_context_takeover},
+	 *        each message is compressed on its own and an idle session holds no zlib state; when true each session
+	 *        keeps about 100 KiB of zlib state for its whole life, and streams of similar small messages compress
+	 *        better (see the README for the measured costs)
 	 */
-	public record Compression(@DefaultValue("true") boolean enabled) {
+	public record Compression(@DefaultValue("true") boolean enabled, @DefaultValue("false") boolean contextTakeover) {
 	}
 
 	/**

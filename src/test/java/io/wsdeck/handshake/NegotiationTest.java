@@ -57,6 +57,23 @@ class NegotiationTest {
 			}
 		}
 
+		/** RFC 7692 7.1.1.1 and 7.1.1.2: a server may answer both to any offer; then no session keeps zlib state. */
+		@Test
+		void answersNoContextTakeoverBothWaysToEveryDeflateOffer() throws IOException {
+			try (RawWebSocket ws = RawWebSocket.connect(this.port, RawUpgradeRequest.to("/ws")
+				.header("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
+				assertThat(ws.response().status()).isEqualTo(101);
+				assertThat(ws.response().header("Sec-WebSocket-Extensions")).startsWith("permessage-deflate")
+					.contains("server_no_context_takeover", "client_no_context_takeover");
+			}
+			try (RawWebSocket ws = RawWebSocket.connect(this.port, RawUpgradeRequest.to("/ws")
+				.header("Sec-WebSocket-Extensions", "x-unknown, permessage-deflate; server_no_context_takeover"))) {
+				assertThat(ws.response().status()).isEqualTo(101);
+				assertThat(ws.response().header("Sec-WebSocket-Extensions"))
+					.isEqualTo("permessage-deflate;server_no_context_takeover;client_no_context_takeover");
+			}
+		}
+
 		@Test
 		void aClientThatOffersDeflateGetsASubprotocolAndACompressedEchoRoundTrip() {
 			WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
@@ -70,6 +87,30 @@ class NegotiationTest {
 				String text = "compress me ".repeat(10_000);
 				client.sendText(text);
 				assertThat(client.nextText()).isEqualTo(text);
+			}
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = "wsdeck.compression.context-takeover=true")
+	class ContextTakeover {
+
+		@LocalServerPort
+		int port;
+
+		@Test
+		void answersOnlyWhatTheClientOffered() throws IOException {
+			try (RawWebSocket ws = RawWebSocket.connect(this.port, RawUpgradeRequest.to("/ws")
+				.header("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
+				assertThat(ws.response().header("Sec-WebSocket-Extensions"))
+					.isEqualTo("permessage-deflate;client_max_window_bits=15");
+			}
+			try (RawWebSocket ws = RawWebSocket.connect(this.port, RawUpgradeRequest.to("/ws")
+				.header("Sec-WebSocket-Extensions", "permessage-deflate; client_no_context_takeover"))) {
+				assertThat(ws.response().header("Sec-WebSocket-Extensions"))
+					.isEqualTo("permessage-deflate;client_no_context_takeover");
 			}
 		}
 

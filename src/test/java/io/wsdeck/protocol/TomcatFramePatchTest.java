@@ -4,6 +4,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 import org.apache.catalina.util.ServerInfo;
+import org.apache.tomcat.websocket.PerMessageDeflate;
 import org.apache.tomcat.websocket.WsFrameBase;
 import org.apache.tomcat.websocket.WsRemoteEndpointImplBase;
 import org.apache.tomcat.websocket.server.WsFrameServer;
@@ -14,11 +15,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * wsdeck ships its own copies of three Tomcat classes, with changes marked {@code wsdeck:}: the frame parser
+ * wsdeck ships its own copies of four Tomcat classes, with changes marked {@code wsdeck:}: the frame parser
  * ({@code WsFrameBase}: close reason of invalid UTF-8 -> 1007, invalid close codes refused with a reason that names
  * them, RSV1 refused on continuation frames, input and message buffers lent per thread), the server's reader
- * ({@code WsFrameServer}: each read a batch for the writer) and the writer ({@code WsRemoteEndpointImplBase}: no
- * buffers held per session, the replies to one read written together). The wire
+ * ({@code WsFrameServer}: each read a batch for the writer), the writer ({@code WsRemoteEndpointImplBase}: no
+ * buffers held per session, the replies to one read written together) and permessage-deflate
+ * ({@code PerMessageDeflate}: zlib objects taken on first use and lent per message). The wire
  * and memory tests show the behaviour; these show the copies are the classes in use and still match the Tomcat
  * they were taken from.
  */
@@ -28,7 +30,8 @@ class TomcatFramePatchTest {
 	private static final String COPIED_FROM = "11.0.22";
 
 	@ParameterizedTest
-	@ValueSource(classes = { WsFrameBase.class, WsFrameServer.class, WsRemoteEndpointImplBase.class })
+	@ValueSource(classes = { WsFrameBase.class, WsFrameServer.class, WsRemoteEndpointImplBase.class,
+			PerMessageDeflate.class })
 	void theCopiesAreTheClassesInUse(Class<?> copied) throws URISyntaxException {
 		Path loadedFrom = Path.of(copied.getProtectionDomain().getCodeSource().getLocation().toURI());
 
@@ -40,8 +43,9 @@ class TomcatFramePatchTest {
 	void tomcatIsTheReleaseTheCopyWasTakenFrom() {
 		assertThat(ServerInfo.getServerNumber())
 			.as("""
-					Tomcat's version changed: copy its WsFrameBase.java, server/WsFrameServer.java and \
-					WsRemoteEndpointImplBase.java from the new tomcat-embed-websocket sources jar over \
+					Tomcat's version changed: copy its WsFrameBase.java, server/WsFrameServer.java, \
+					WsRemoteEndpointImplBase.java and PerMessageDeflate.java from the new tomcat-embed-websocket \
+					sources jar over \
 					src/main/java/org/apache/tomcat/websocket, carry the changes marked 'wsdeck:' across (or drop \
 					those the new Tomcat makes itself), then update COPIED_FROM""")
 			.startsWith(COPIED_FROM + ".");

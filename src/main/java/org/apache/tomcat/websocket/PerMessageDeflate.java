@@ -1,0 +1,669 @@
+/*
+ * Licensed to the Apache Software Foundation (ASF) under one or more
+ * contributor license agreements.  See the NOTICE file distributed with
+ * this work for additional information regarding copyright ownership.
+ * The ASF licenses this file to You under the Apache License, Version 2.0
+ * (the "License"); you may not use this file except in compliance with
+ * the License.  You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.apache.tomcat.websocket;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+import jakarta.websocket.Extension;
+import jakarta.websocket.Extension.Parameter;
+import jakarta.websocket.SendHandler;
+
+import org.apache.tomcat.util.res.StringManager;
+
+/**
+ * wsdeck: this is Tomcat 11.0.22's PerMessageDeflate with two changes, marked {@code wsdeck:} below (the class is
+ * shadowed as WsFrameBase is; see that class).
+ * <p>
+ * A fix to decompression: when the last frame of a message inflated to more than the message buffer had room for,
+ * Tomcat ended the frame with the rest still inside zlib, and the end of the message was lost (a fragmented
+ * 81,996-byte message of one repeated byte arrived as 81,920 bytes). Here the frame ends only once zlib has given
+ * everything, over as many calls as the buffer needs, and the end-of-message bytes are fed to it once, only after
+ * the whole frame has been read.
+ * <p>
+ * Memory: Tomcat gave every compressed session, for its whole life, a
+ * {@link Deflater} and an {@link Inflater} (zlib keeps their state in native memory: about 90 KiB resident per
+ * session once used) and two 8 KiB buffers, 110 KiB in all, which made an idle browser session, browsers always
+ * offering permessage-deflate, cost seven times an uncompressed one. Here the compressor, the decompressor with its
+ * read buffer, and the write buffer are taken on first use. Where the negotiation lets a side start each message
+ * afresh ({@code server_no_context_takeover} for the server's compressor, {@code client_no_context_takeover} for
+ * its decompressor, which wsdeck's handshake asks for by default), the zlib object is reset at the end of each
+ * message, as Tomcat already did, and then handed to a pool shared by all sessions instead of staying with the
+ * session: an idle session holds no zlib state at all. A pooled object has been reset, so no session sees another's
+ * data. On close a session ends what it holds; it never hands back an object another thread may still be using.
+ */
+public class PerMessageDeflate implements Transformation {
+
+    private static final StringManager sm = StringManager.getManager(PerMessageDeflate.class);
+
+    private static final String SERVER_NO_CONTEXT_TAKEOVER = "server_no_context_takeover";
+    private static final String CLIENT_NO_CONTEXT_TAKEOVER = "client_no_context_takeover";
+    private static final String SERVER_MAX_WINDOW_BITS = "server_max_window_bits";
+    private static final String CLIENT_MAX_WINDOW_BITS = "client_max_window_bits";
+
+    private static final int RSV_BITMASK = 0b100;
+    private static final byte[] EOM_BYTES = new byte[] { 0, 0, -1, -1 };
+
+    public static final String NAME = "permessage-deflate";
+
+    public static final TransformationBuilder BUILDER = new TransformationBuilder() {
+        @Override
+        public Transformation build(List<List<Parameter>> preferences, boolean isServer) {
+            return PerMessageDeflate.build(preferences, isServer);
+        }
+    };
+
+    private final boolean serverContextTakeover;
+    private final int serverMaxWindowBits;
+    private final boolean clientContextTakeover;
+    private final int clientMaxWindowBits;
+    private final boolean isServer;
+    // wsdeck: taken on first use, and lent per message where the negotiation allows (see the class description)
+    private final AtomicReference<Decompressor> decompressor = new AtomicReference<>();
+    private final AtomicReference<Deflater> deflater = new AtomicReference<>();
+    private volatile boolean closed = false;
+    private final byte[] EOM_BUFFER = new byte[EOM_BYTES.length + 1];
+
+    private volatile Transformation next;
+    private volatile boolean skipDecompression = false;
+    // wsdeck: whether the end-of-message bytes of the current frame have been given to the inflater, which a frame
+    // whose output did not fit the message buffer must remember from one call to the next (this method is called
+    // again for the same frame); cleared when the frame ends
+    private boolean endOfMessageFed = false;
+    // wsdeck: allocated when a compressed part needs it, not kept for the next message
+    private volatile ByteBuffer writeBuffer;
+    private volatile boolean firstCompressedFrameWritten = false;
+    // Flag to track if a message is completely empty
+    private volatile boolean emptyMessage = true;
+
+    static PerMessageDeflate build(List<List<Parameter>> preferences, boolean isServer) {
+        // Accept the first preference that the endpoint is able to support
+        for (List<Parameter> preference : preferences) {
+            boolean ok = true;
+            boolean serverContextTakeover = true;
+            int serverMaxWindowBits = -1;
+            boolean clientContextTakeover = true;
+            int clientMaxWindowBits = -1;
+
+            for (Parameter param : preference) {
+                if (SERVER_NO_CONTEXT_TAKEOVER.equals(param.getName())) {
+                    if (serverContextTakeover) {
+                        serverContextTakeover = false;
+                    } else {
+                        // Duplicate definition
+                        throw new IllegalArgumentException(
+                                sm.getString("perMessageDeflate.duplicateParameter", SERVER_NO_CONTEXT_TAKEOVER));
+                    }
+                } else if (CLIENT_NO_CONTEXT_TAKEOVER.equals(param.getName())) {
+                    if (clientContextTakeover) {
+                        clientContextTakeover = false;
+                    } else {
+                        // Duplicate definition
+                        throw new IllegalArgumentException(
+                                sm.getString("perMessageDeflate.duplicateParameter", CLIENT_NO_CONTEXT_TAKEOVER));
+                    }
+                } else if (SERVER_MAX_WINDOW_BITS.equals(param.getName())) {
+                    if (serverMaxWindowBits == -1) {
+                        serverMaxWindowBits = Integer.parseInt(param.getValue());
+                        if (serverMaxWindowBits < 8 || serverMaxWindowBits > 15) {
+                            throw new IllegalArgumentException(sm.getString("perMessageDeflate.invalidWindowSize",
+                                    SERVER_MAX_WINDOW_BITS, Integer.valueOf(serverMaxWindowBits)));
+                        }
+                        // Java SE API (as of Java 11) does not expose the API to
+                        // control the Window size. It is effectively hard-coded
+                        // to 15
+                        if (isServer && serverMaxWindowBits != 15) {
+                            ok = false;
+                            break;
+                            // Note server window size is not an issue for the
+                            // client since the client will assume 15 and if the
+                            // server uses a smaller window everything will
+                            // still work
+                        }
+                    } else {
+                        // Duplicate definition
+                        throw new IllegalArgumentException(
+                                sm.getString("perMessageDeflate.duplicateParameter", SERVER_MAX_WINDOW_BITS));
+                    }
+                } else if (CLIENT_MAX_WINDOW_BITS.equals(param.getName())) {
+                    if (clientMaxWindowBits == -1) {
+                        if (param.getValue() == null) {
+                            // Hint to server that the client supports this
+                            // option. Java SE API (as of Java 11) does not
+                            // expose the API to control the Window size. It is
+                            // effectively hard-coded to 15
+                            clientMaxWindowBits = 15;
+                        } else {
+                            clientMaxWindowBits = Integer.parseInt(param.getValue());
+                            if (clientMaxWindowBits < 8 || clientMaxWindowBits > 15) {
+                                throw new IllegalArgumentException(sm.getString("perMessageDeflate.invalidWindowSize",
+                                        CLIENT_MAX_WINDOW_BITS, Integer.valueOf(clientMaxWindowBits)));
+                            }
+                        }
+                        // Java SE API (as of Java 11) does not expose the API to
+                        // control the Window size. It is effectively hard-coded
+                        // to 15
+                        if (!isServer && clientMaxWindowBits != 15) {
+                            ok = false;
+                            break;
+                            // Note client window size is not an issue for the
+                            // server since the server will assume 15 and if the
+                            // client uses a smaller window everything will
+                            // still work
+                        }
+                    } else {
+                        // Duplicate definition
+                        throw new IllegalArgumentException(
+                                sm.getString("perMessageDeflate.duplicateParameter", CLIENT_MAX_WINDOW_BITS));
+                    }
+                } else {
+                    // Unknown parameter
+                    throw new IllegalArgumentException(
+                            sm.getString("perMessageDeflate.unknownParameter", param.getName()));
+                }
+            }
+            if (ok) {
+                return new PerMessageDeflate(serverContextTakeover, serverMaxWindowBits, clientContextTakeover,
+                        clientMaxWindowBits, isServer);
+            }
+        }
+        // Failed to negotiate agreeable terms
+        return null;
+    }
+
+
+    private PerMessageDeflate(boolean serverContextTakeover, int serverMaxWindowBits, boolean clientContextTakeover,
+            int clientMaxWindowBits, boolean isServer) {
+        this.serverContextTakeover = serverContextTakeover;
+        this.serverMaxWindowBits = serverMaxWindowBits;
+        this.clientContextTakeover = clientContextTakeover;
+        this.clientMaxWindowBits = clientMaxWindowBits;
+        this.isServer = isServer;
+    }
+
+
+    @Override
+    public TransformationResult getMoreData(byte opCode, boolean fin, int rsv, ByteBuffer dest) throws IOException {
+        // Control frames are never compressed and may appear in the middle of
+        // a WebSocket method. Pass them straight through.
+        if (Util.isControl(opCode)) {
+            return next.getMoreData(opCode, fin, rsv, dest);
+        }
+
+        if (!Util.isContinuation(opCode)) {
+            // First frame in new message
+            skipDecompression = (rsv & RSV_BITMASK) == 0;
+        }
+
+        // Pass uncompressed frames straight through.
+        if (skipDecompression) {
+            return next.getMoreData(opCode, fin, rsv, dest);
+        }
+
+        int written;
+        // wsdeck: remembered, see endOfMessageFed
+        boolean usedEomBytes = endOfMessageFed;
+        // wsdeck: this session's decompressor, taken from the pool if it has none
+        Decompressor decompressor = decompressor();
+        Inflater inflater = decompressor.inflater();
+        ByteBuffer readBuffer = decompressor.readBuffer();
+
+        while (dest.remaining() > 0 || usedEomBytes) {
+            // Space available in destination. Try and fill it.
+            try {
+                written = inflater.inflate(dest.array(), dest.arrayOffset() + dest.position(), dest.remaining());
+            } catch (DataFormatException e) {
+                throw new IOException(sm.getString("perMessageDeflate.deflateFailed"), e);
+            } catch (IllegalStateException | NullPointerException e) {
+                // As of Java 25, the JRE throws an ISE rather than an NPE
+                throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
+            }
+            dest.position(dest.position() + written);
+
+            if (inflater.needsInput() && !usedEomBytes) {
+                readBuffer.clear();
+                TransformationResult nextResult = next.getMoreData(opCode, fin, (rsv ^ RSV_BITMASK), readBuffer);
+                inflater.setInput(readBuffer.array(), readBuffer.arrayOffset(), readBuffer.position());
+                if (dest.hasRemaining()) {
+                    if (TransformationResult.UNDERFLOW.equals(nextResult)) {
+                        return nextResult;
+                    } else if (TransformationResult.END_OF_FRAME.equals(nextResult) && readBuffer.position() == 0) {
+                        if (fin) {
+                            inflater.setInput(EOM_BYTES);
+                            usedEomBytes = true;
+                            endOfMessageFed = true;
+                        } else {
+                            return TransformationResult.END_OF_FRAME;
+                        }
+                    }
+                } else if (readBuffer.position() > 0) {
+                    return TransformationResult.OVERFLOW;
+                } else if (fin && TransformationResult.END_OF_FRAME.equals(nextResult)) {
+                    // wsdeck: only once the frame has been read whole; Tomcat also ended a frame whose rest had
+                    // not arrived yet here
+                    inflater.setInput(EOM_BYTES);
+                    usedEomBytes = true;
+                    endOfMessageFed = true;
+                }
+            } else if (written == 0) {
+                if (!dest.hasRemaining()) {
+                    // wsdeck: Tomcat ended the frame here, dropping the output zlib still held once the message
+                    // buffer was full after the end-of-message bytes: a compressible message's last bytes were lost.
+                    // The caller empties the buffer and calls again, and the bytes are not fed twice.
+                    return TransformationResult.OVERFLOW;
+                }
+                endOfMessageFed = false;
+                if (fin && lendsDecompressor()) {
+                    // wsdeck: reset, as Tomcat did, and handed back to the pool
+                    Decompressor finished = this.decompressor.getAndSet(null);
+                    if (finished != null) {
+                        try {
+                            finished.inflater().reset();
+                        } catch (IllegalStateException | NullPointerException e) {
+                            throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
+                        }
+                        DECOMPRESSORS.giveBack(finished);
+                    }
+                }
+                return TransformationResult.END_OF_FRAME;
+            }
+        }
+
+        return TransformationResult.OVERFLOW;
+    }
+
+
+    @Override
+    public boolean validateRsv(int rsv, byte opCode) {
+        if (Util.isControl(opCode)) {
+            if ((rsv & RSV_BITMASK) != 0) {
+                return false;
+            } else {
+                if (next == null) {
+                    return true;
+                } else {
+                    return next.validateRsv(rsv, opCode);
+                }
+            }
+        } else {
+            int rsvNext = rsv;
+            if ((rsv & RSV_BITMASK) != 0) {
+                rsvNext = rsv ^ RSV_BITMASK;
+            }
+            if (next == null) {
+                return true;
+            } else {
+                return next.validateRsv(rsvNext, opCode);
+            }
+        }
+    }
+
+
+    @Override
+    public Extension getExtensionResponse() {
+        Extension result = new WsExtension(NAME);
+
+        List<Extension.Parameter> params = result.getParameters();
+
+        if (!serverContextTakeover) {
+            params.add(new WsExtensionParameter(SERVER_NO_CONTEXT_TAKEOVER, null));
+        }
+        if (serverMaxWindowBits != -1) {
+            params.add(new WsExtensionParameter(SERVER_MAX_WINDOW_BITS, Integer.toString(serverMaxWindowBits)));
+        }
+        if (!clientContextTakeover) {
+            params.add(new WsExtensionParameter(CLIENT_NO_CONTEXT_TAKEOVER, null));
+        }
+        if (clientMaxWindowBits != -1) {
+            params.add(new WsExtensionParameter(CLIENT_MAX_WINDOW_BITS, Integer.toString(clientMaxWindowBits)));
+        }
+
+        return result;
+    }
+
+
+    @Override
+    public void setNext(Transformation t) {
+        if (next == null) {
+            this.next = t;
+        } else {
+            next.setNext(t);
+        }
+    }
+
+
+    @Override
+    public boolean validateRsvBits(int i) {
+        if ((i & RSV_BITMASK) != 0) {
+            return false;
+        }
+        if (next == null) {
+            return true;
+        } else {
+            return next.validateRsvBits(i | RSV_BITMASK);
+        }
+    }
+
+
+    @Override
+    public List<MessagePart> sendMessagePart(List<MessagePart> uncompressedParts) throws IOException {
+        List<MessagePart> allCompressedParts = new ArrayList<>();
+
+        for (MessagePart uncompressedPart : uncompressedParts) {
+            byte opCode = uncompressedPart.getOpCode();
+            if (Util.isControl(opCode)) {
+                // Control messages can appear in the middle of other messages
+                // and must not be compressed. Pass it straight through.
+                allCompressedParts.add(uncompressedPart);
+                continue;
+            }
+
+            if (uncompressedPart.getPayload().limit() != 0) {
+                emptyMessage = false;
+            }
+            if (emptyMessage && uncompressedPart.isFin()) {
+                // Zero length messages can't be compressed so pass the
+                // final (empty) part straight through.
+                allCompressedParts.add(uncompressedPart);
+            } else {
+                List<MessagePart> compressedParts = new ArrayList<>();
+                ByteBuffer uncompressedPayload = uncompressedPart.getPayload();
+                // wsdeck: this session's compressor, taken from the pool if it has none
+                Deflater deflater = deflater();
+                SendHandler uncompressedIntermediateHandler = uncompressedPart.getIntermediateHandler();
+
+                if (uncompressedPayload.hasArray()) {
+                    deflater.setInput(uncompressedPayload.array(),
+                            uncompressedPayload.arrayOffset() + uncompressedPayload.position(),
+                            uncompressedPayload.remaining());
+                } else {
+                    byte[] bytes = new byte[uncompressedPayload.remaining()];
+                    uncompressedPayload.get(bytes);
+                    deflater.setInput(bytes, 0, bytes.length);
+                }
+
+                int flush = (uncompressedPart.isFin() ? Deflater.SYNC_FLUSH : Deflater.NO_FLUSH);
+                boolean deflateRequired = true;
+
+                while (deflateRequired) {
+                    ByteBuffer compressedPayload = writeBuffer;
+                    if (compressedPayload == null) {
+                        // wsdeck: allocated when needed
+                        compressedPayload = ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
+                        writeBuffer = compressedPayload;
+                    }
+
+                    try {
+                        int written = deflater.deflate(compressedPayload.array(),
+                                compressedPayload.arrayOffset() + compressedPayload.position(),
+                                compressedPayload.remaining(), flush);
+                        compressedPayload.position(compressedPayload.position() + written);
+                    } catch (IllegalStateException | NullPointerException e) {
+                        // As of Java 25, the JRE throws an ISE rather than an NPE
+                        throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
+                    }
+
+                    if (!uncompressedPart.isFin() && compressedPayload.hasRemaining() && deflater.needsInput()) {
+                        // This message part has been fully processed by the
+                        // deflater. Fire the send handler for this message part
+                        // and move on to the next message part.
+                        break;
+                    }
+
+                    // If this point is reached, a new compressed message part
+                    // will be created...
+                    MessagePart compressedPart;
+
+                    // .. and a new writeBuffer will be required.
+                    // wsdeck: allocated when the next part needs it, so none is kept after the message
+                    writeBuffer = null;
+
+                    // Flip the compressed payload ready for writing
+                    compressedPayload.flip();
+
+                    boolean fin = uncompressedPart.isFin();
+                    boolean full = compressedPayload.limit() == compressedPayload.capacity();
+                    boolean needsInput = deflater.needsInput();
+                    long blockingWriteTimeoutExpiry = uncompressedPart.getBlockingWriteTimeoutExpiry();
+
+                    if (fin && !full && needsInput) {
+                        // End of compressed message. Drop EOM bytes and output.
+                        compressedPayload.limit(compressedPayload.limit() - EOM_BYTES.length);
+                        compressedPart = new MessagePart(true, getRsv(uncompressedPart), opCode, compressedPayload,
+                                uncompressedIntermediateHandler, uncompressedIntermediateHandler,
+                                blockingWriteTimeoutExpiry);
+                        deflateRequired = false;
+                        startNewMessage();
+                    } else if (full && !needsInput) {
+                        // Write buffer full and input message not fully read.
+                        // Output and start new compressed part.
+                        compressedPart = new MessagePart(false, getRsv(uncompressedPart), opCode, compressedPayload,
+                                uncompressedIntermediateHandler, uncompressedIntermediateHandler,
+                                blockingWriteTimeoutExpiry);
+                    } else if (!fin && full/* note: needsInput is true here */) {
+                        // Write buffer full and input message not fully read.
+                        // Output and get more data.
+                        compressedPart = new MessagePart(false, getRsv(uncompressedPart), opCode, compressedPayload,
+                                uncompressedIntermediateHandler, uncompressedIntermediateHandler,
+                                blockingWriteTimeoutExpiry);
+                        deflateRequired = false;
+                    } else if (fin && full/* note: needsInput is true here */) {
+                        // Write buffer full. Input fully read. Deflater may be
+                        // in one of four states:
+                        // - output complete (just happened to align with end of
+                        // buffer
+                        // - in middle of EOM bytes
+                        // - about to write EOM bytes
+                        // - more data to write
+                        int eomBufferWritten;
+                        try {
+                            eomBufferWritten = deflater.deflate(EOM_BUFFER, 0, EOM_BUFFER.length, Deflater.SYNC_FLUSH);
+                        } catch (NullPointerException e) {
+                            throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
+                        }
+                        if (eomBufferWritten < EOM_BUFFER.length) {
+                            // EOM has just been completed
+                            compressedPayload.limit(compressedPayload.limit() - EOM_BYTES.length + eomBufferWritten);
+                            compressedPart = new MessagePart(true, getRsv(uncompressedPart), opCode, compressedPayload,
+                                    uncompressedIntermediateHandler, uncompressedIntermediateHandler,
+                                    blockingWriteTimeoutExpiry);
+                            deflateRequired = false;
+                            startNewMessage();
+                        } else {
+                            // More data to write
+                            // Copy bytes to new write buffer
+                            writeBuffer = ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
+                            writeBuffer.put(EOM_BUFFER, 0, eomBufferWritten);
+                            compressedPart = new MessagePart(false, getRsv(uncompressedPart), opCode, compressedPayload,
+                                    uncompressedIntermediateHandler, uncompressedIntermediateHandler,
+                                    blockingWriteTimeoutExpiry);
+                        }
+                    } else {
+                        throw new IllegalStateException(sm.getString("perMessageDeflate.invalidState"));
+                    }
+
+                    // Add the newly created compressed part to the set of parts
+                    // to pass on to the next transformation.
+                    compressedParts.add(compressedPart);
+                }
+
+                SendHandler uncompressedEndHandler = uncompressedPart.getEndHandler();
+                int size = compressedParts.size();
+                if (size > 0) {
+                    compressedParts.get(size - 1).setEndHandler(uncompressedEndHandler);
+                }
+
+                allCompressedParts.addAll(compressedParts);
+            }
+        }
+
+        if (next == null) {
+            return allCompressedParts;
+        } else {
+            return next.sendMessagePart(allCompressedParts);
+        }
+    }
+
+
+    private void startNewMessage() throws IOException {
+        firstCompressedFrameWritten = false;
+        emptyMessage = true;
+        if (lendsCompressor()) {
+            // wsdeck: reset, as Tomcat did, and handed back to the pool
+            Deflater finished = deflater.getAndSet(null);
+            if (finished != null) {
+                try {
+                    finished.reset();
+                } catch (IllegalStateException | NullPointerException e) {
+                    throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
+                }
+                COMPRESSORS.giveBack(finished);
+            }
+        }
+    }
+
+
+    private int getRsv(MessagePart uncompressedMessagePart) {
+        int result = uncompressedMessagePart.getRsv();
+        if (!firstCompressedFrameWritten) {
+            result += RSV_BITMASK;
+            firstCompressedFrameWritten = true;
+        }
+        return result;
+    }
+
+
+    @Override
+    public void close() {
+        // wsdeck: ends what this session holds; nothing is taken after this
+        closed = true;
+        // There will always be a next transformation
+        next.close();
+        Decompressor held = decompressor.getAndSet(null);
+        if (held != null) {
+            held.inflater().end();
+        }
+        Deflater heldDeflater = deflater.getAndSet(null);
+        if (heldDeflater != null) {
+            heldDeflater.end();
+        }
+    }
+
+
+    // wsdeck: what follows lends the zlib objects (see the class description)
+
+    /** Idle zlib objects kept for reuse: a few per core, enough for the messages in progress at once. */
+    private static final int POOL_CAPACITY = Math.max(4, 4 * Runtime.getRuntime().availableProcessors());
+
+    private static final Pool<Deflater> COMPRESSORS = new Pool<>(Deflater::end);
+
+    private static final Pool<Decompressor> DECOMPRESSORS = new Pool<>(d -> d.inflater().end());
+
+
+    /** An inflater with the buffer it reads compressed input from: zlib keeps a reference to that input. */
+    private record Decompressor(Inflater inflater, ByteBuffer readBuffer) {
+    }
+
+
+    /** Whether this side's decompressor starts each message afresh, so it is lent per message. */
+    private boolean lendsDecompressor() {
+        return isServer ? !clientContextTakeover : !serverContextTakeover;
+    }
+
+
+    /** Whether this side's compressor starts each message afresh, so it is lent per message. */
+    private boolean lendsCompressor() {
+        return isServer ? !serverContextTakeover : !clientContextTakeover;
+    }
+
+
+    private Decompressor decompressor() throws IOException {
+        Decompressor held = decompressor.get();
+        if (held == null) {
+            held = lendsDecompressor() ? DECOMPRESSORS.take() : null;
+            if (held == null) {
+                held = new Decompressor(new Inflater(true), ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE));
+            }
+            decompressor.set(held);
+            if (closed && decompressor.compareAndSet(held, null)) {
+                // close() ran meanwhile and did not see it
+                held.inflater().end();
+                throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"));
+            }
+        }
+        return held;
+    }
+
+
+    private Deflater deflater() throws IOException {
+        Deflater held = deflater.get();
+        if (held == null) {
+            held = lendsCompressor() ? COMPRESSORS.take() : null;
+            if (held == null) {
+                held = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            }
+            deflater.set(held);
+            if (closed && deflater.compareAndSet(held, null)) {
+                // close() ran meanwhile and did not see it
+                held.end();
+                throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"));
+            }
+        }
+        return held;
+    }
+
+
+    /** A bounded set of idle objects; what does not fit is ended at once. */
+    private static final class Pool<T> {
+
+        private final ConcurrentLinkedQueue<T> idle = new ConcurrentLinkedQueue<>();
+
+        private final AtomicInteger size = new AtomicInteger();
+
+        private final Consumer<T> end;
+
+        Pool(Consumer<T> end) {
+            this.end = end;
+        }
+
+        T take() {
+            T taken = idle.poll();
+            if (taken != null) {
+                size.decrementAndGet();
+            }
+            return taken;
+        }
+
+        void giveBack(T object) {
+            if (size.incrementAndGet() <= POOL_CAPACITY) {
+                idle.offer(object);
+            } else {
+                size.decrementAndGet();
+                end.accept(object);
+            }
+        }
+    }
+}
