@@ -575,8 +575,12 @@ public class PerMessageDeflate implements Transformation {
 
     // wsdeck: what follows lends the zlib objects (see the class description)
 
-    /** Idle zlib objects kept for reuse: a few per core, enough for the messages in progress at once. */
-    private static final int POOL_CAPACITY = Math.max(4, 4 * Runtime.getRuntime().availableProcessors());
+    /**
+     * Idle zlib objects kept for reuse, of each kind: enough for the messages compressed at once by the threads
+     * that run on the cores. Once used, a compressor holds about 260 KiB and a decompressor about 50 KiB (16 of
+     * each on 2 cores: under 5 MiB). More at once are made and ended as needed.
+     */
+    private static final int POOL_CAPACITY = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
 
     private static final Pool<Deflater> COMPRESSORS = new Pool<>(Deflater::end);
 
