@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -45,9 +46,9 @@ import org.apache.tomcat.util.res.StringManager;
  * the whole frame has been read.
  * <p>
  * Memory: Tomcat gave every compressed session, for its whole life, a
- * {@link Deflater} and an {@link Inflater} (zlib keeps their state in native memory: about 90 KiB resident per
- * session once used) and two 8 KiB buffers, 110 KiB in all, which made an idle browser session, browsers always
- * offering permessage-deflate, cost seven times an uncompressed one. Here the compressor, the decompressor with its
+ * {@link Deflater} and an {@link Inflater} (zlib keeps their state in native memory: about 100 KiB resident per
+ * session once used) and two 8 KiB buffers, which made an idle browser session, browsers always offering
+ * permessage-deflate, cost six times an uncompressed one. Here the compressor, the decompressor with its
  * read buffer, and the write buffer are taken on first use. Where the negotiation lets a side start each message
  * afresh ({@code server_no_context_takeover} for the server's compressor, {@code client_no_context_takeover} for
  * its decompressor, which wsdeck's handshake asks for by default), the zlib object is reset at the end of each
@@ -92,7 +93,7 @@ public class PerMessageDeflate implements Transformation {
     // wsdeck: whether the end-of-message bytes of the current frame have been given to the inflater, which a frame
     // whose output did not fit the message buffer must remember from one call to the next (this method is called
     // again for the same frame); cleared when the frame ends
-    private boolean endOfMessageFed = false;
+    private volatile boolean endOfMessageFed = false;
     // wsdeck: allocated when a compressed part needs it, not kept for the next message
     private volatile ByteBuffer writeBuffer;
     private volatile boolean firstCompressedFrameWritten = false;
@@ -227,7 +228,7 @@ public class PerMessageDeflate implements Transformation {
         // wsdeck: remembered, see endOfMessageFed
         boolean usedEomBytes = endOfMessageFed;
         // wsdeck: this session's decompressor, taken from the pool if it has none
-        Decompressor decompressor = decompressor();
+        Decompressor decompressor = take(this.decompressor, DECOMPRESSORS, lendsDecompressor());
         Inflater inflater = decompressor.inflater();
         ByteBuffer readBuffer = decompressor.readBuffer();
 
@@ -278,15 +279,7 @@ public class PerMessageDeflate implements Transformation {
                 endOfMessageFed = false;
                 if (fin && lendsDecompressor()) {
                     // wsdeck: reset, as Tomcat did, and handed back to the pool
-                    Decompressor finished = this.decompressor.getAndSet(null);
-                    if (finished != null) {
-                        try {
-                            finished.inflater().reset();
-                        } catch (IllegalStateException | NullPointerException e) {
-                            throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
-                        }
-                        DECOMPRESSORS.giveBack(finished);
-                    }
+                    handBack(this.decompressor, DECOMPRESSORS);
                 }
                 return TransformationResult.END_OF_FRAME;
             }
@@ -392,7 +385,7 @@ public class PerMessageDeflate implements Transformation {
                 List<MessagePart> compressedParts = new ArrayList<>();
                 ByteBuffer uncompressedPayload = uncompressedPart.getPayload();
                 // wsdeck: this session's compressor, taken from the pool if it has none
-                Deflater deflater = deflater();
+                Deflater deflater = take(this.deflater, COMPRESSORS, lendsCompressor());
                 SendHandler uncompressedIntermediateHandler = uncompressedPart.getIntermediateHandler();
 
                 if (uncompressedPayload.hasArray()) {
@@ -533,15 +526,7 @@ public class PerMessageDeflate implements Transformation {
         emptyMessage = true;
         if (lendsCompressor()) {
             // wsdeck: reset, as Tomcat did, and handed back to the pool
-            Deflater finished = deflater.getAndSet(null);
-            if (finished != null) {
-                try {
-                    finished.reset();
-                } catch (IllegalStateException | NullPointerException e) {
-                    throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
-                }
-                COMPRESSORS.giveBack(finished);
-            }
+            handBack(deflater, COMPRESSORS);
         }
     }
 
@@ -562,14 +547,8 @@ public class PerMessageDeflate implements Transformation {
         closed = true;
         // There will always be a next transformation
         next.close();
-        Decompressor held = decompressor.getAndSet(null);
-        if (held != null) {
-            held.inflater().end();
-        }
-        Deflater heldDeflater = deflater.getAndSet(null);
-        if (heldDeflater != null) {
-            heldDeflater.end();
-        }
+        DECOMPRESSORS.end(decompressor.getAndSet(null));
+        COMPRESSORS.end(deflater.getAndSet(null));
     }
 
 
@@ -582,9 +561,12 @@ public class PerMessageDeflate implements Transformation {
      */
     private static final int POOL_CAPACITY = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
 
-    private static final Pool<Deflater> COMPRESSORS = new Pool<>(Deflater::end);
+    private static final Pool<Deflater> COMPRESSORS = new Pool<>(
+            () -> new Deflater(Deflater.DEFAULT_COMPRESSION, true), Deflater::reset, Deflater::end);
 
-    private static final Pool<Decompressor> DECOMPRESSORS = new Pool<>(d -> d.inflater().end());
+    private static final Pool<Decompressor> DECOMPRESSORS = new Pool<>(
+            () -> new Decompressor(new Inflater(true), ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE)),
+            (decompressor) -> decompressor.inflater().reset(), (decompressor) -> decompressor.inflater().end());
 
 
     /** An inflater with the buffer it reads compressed input from: zlib keeps a reference to that input. */
@@ -604,52 +586,55 @@ public class PerMessageDeflate implements Transformation {
     }
 
 
-    private Decompressor decompressor() throws IOException {
-        Decompressor held = decompressor.get();
-        if (held == null) {
-            held = lendsDecompressor() ? DECOMPRESSORS.take() : null;
-            if (held == null) {
-                held = new Decompressor(new Inflater(true), ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE));
+    /** What this session holds, else one from the pool if it may be lent, else a new one, now held. */
+    private <T> T take(AtomicReference<T> held, Pool<T> pool, boolean lent) throws IOException {
+        T object = held.get();
+        if (object == null) {
+            object = lent ? pool.take() : null;
+            if (object == null) {
+                object = pool.make.get();
             }
-            decompressor.set(held);
-            if (closed && decompressor.compareAndSet(held, null)) {
+            held.set(object);
+            if (closed && held.compareAndSet(object, null)) {
                 // close() ran meanwhile and did not see it
-                held.inflater().end();
+                pool.end(object);
                 throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"));
             }
         }
-        return held;
+        return object;
     }
 
 
-    private Deflater deflater() throws IOException {
-        Deflater held = deflater.get();
-        if (held == null) {
-            held = lendsCompressor() ? COMPRESSORS.take() : null;
-            if (held == null) {
-                held = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-            }
-            deflater.set(held);
-            if (closed && deflater.compareAndSet(held, null)) {
-                // close() ran meanwhile and did not see it
-                held.end();
-                throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"));
+    /** At the end of a message: what this session holds, reset and back in the pool. */
+    private <T> void handBack(AtomicReference<T> held, Pool<T> pool) throws IOException {
+        T object = held.getAndSet(null);
+        if (object != null) {
+            try {
+                pool.giveBack(object);
+            } catch (IllegalStateException | NullPointerException e) {
+                // As of Java 25, the JRE throws an ISE rather than an NPE
+                throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
             }
         }
-        return held;
     }
 
 
-    /** A bounded set of idle objects; what does not fit is ended at once. */
+    /** A bounded set of idle zlib objects of one kind; what does not fit is ended at once. */
     private static final class Pool<T> {
 
         private final ConcurrentLinkedQueue<T> idle = new ConcurrentLinkedQueue<>();
 
         private final AtomicInteger size = new AtomicInteger();
 
+        private final Supplier<T> make;
+
+        private final Consumer<T> reset;
+
         private final Consumer<T> end;
 
-        Pool(Consumer<T> end) {
+        Pool(Supplier<T> make, Consumer<T> reset, Consumer<T> end) {
+            this.make = make;
+            this.reset = reset;
             this.end = end;
         }
 
@@ -662,10 +647,17 @@ public class PerMessageDeflate implements Transformation {
         }
 
         void giveBack(T object) {
+            reset.accept(object);
             if (size.incrementAndGet() <= POOL_CAPACITY) {
                 idle.offer(object);
             } else {
                 size.decrementAndGet();
+                end.accept(object);
+            }
+        }
+
+        void end(T object) {
+            if (object != null) {
                 end.accept(object);
             }
         }
