@@ -55,6 +55,8 @@ import org.apache.tomcat.util.res.StringManager;
  * message, as Tomcat already did, and then handed to a pool shared by all sessions instead of staying with the
  * session: an idle session holds no zlib state at all. A pooled object has been reset, so no session sees another's
  * data. On close a session ends what it holds; it never hands back an object another thread may still be using.
+ * Tomcat also left a new 8 KiB buffer behind for every compressed message; here a message that ends within one
+ * buffer leaves as a copy of its compressed bytes, and the buffer stays with the compressor.
  */
 public class PerMessageDeflate implements Transformation {
 
@@ -84,7 +86,7 @@ public class PerMessageDeflate implements Transformation {
     private final boolean isServer;
     // wsdeck: taken on first use, and lent per message where the negotiation allows (see the class description)
     private final AtomicReference<Decompressor> decompressor = new AtomicReference<>();
-    private final AtomicReference<Deflater> deflater = new AtomicReference<>();
+    private final AtomicReference<Compressor> compressor = new AtomicReference<>();
     private volatile boolean closed = false;
     private final byte[] EOM_BUFFER = new byte[EOM_BYTES.length + 1];
 
@@ -385,7 +387,8 @@ public class PerMessageDeflate implements Transformation {
                 List<MessagePart> compressedParts = new ArrayList<>();
                 ByteBuffer uncompressedPayload = uncompressedPart.getPayload();
                 // wsdeck: this session's compressor, taken from the pool if it has none
-                Deflater deflater = take(this.deflater, COMPRESSORS, lendsCompressor());
+                Compressor compressor = take(this.compressor, COMPRESSORS, lendsCompressor());
+                Deflater deflater = compressor.deflater;
                 SendHandler uncompressedIntermediateHandler = uncompressedPart.getIntermediateHandler();
 
                 if (uncompressedPayload.hasArray()) {
@@ -404,8 +407,11 @@ public class PerMessageDeflate implements Transformation {
                 while (deflateRequired) {
                     ByteBuffer compressedPayload = writeBuffer;
                     if (compressedPayload == null) {
-                        // wsdeck: allocated when needed
-                        compressedPayload = ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
+                        // wsdeck: the compressor's spare buffer, else a new one
+                        compressedPayload = compressor.spare != null ? compressor.spare
+                                : ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
+                        compressor.spare = null;
+                        compressedPayload.clear();
                         writeBuffer = compressedPayload;
                     }
 
@@ -445,6 +451,12 @@ public class PerMessageDeflate implements Transformation {
                     if (fin && !full && needsInput) {
                         // End of compressed message. Drop EOM bytes and output.
                         compressedPayload.limit(compressedPayload.limit() - EOM_BYTES.length);
+                        // wsdeck: what leaves is a copy of the compressed bytes, and the buffer stays with the
+                        // compressor for its next message: Tomcat left a new 8 KiB buffer behind for every message
+                        ByteBuffer compressed = ByteBuffer.allocate(compressedPayload.remaining());
+                        compressed.put(compressedPayload).flip();
+                        compressor.spare = compressedPayload;
+                        compressedPayload = compressed;
                         compressedPart = new MessagePart(true, getRsv(uncompressedPart), opCode, compressedPayload,
                                 uncompressedIntermediateHandler, uncompressedIntermediateHandler,
                                 blockingWriteTimeoutExpiry);
@@ -526,7 +538,7 @@ public class PerMessageDeflate implements Transformation {
         emptyMessage = true;
         if (lendsCompressor()) {
             // wsdeck: reset, as Tomcat did, and handed back to the pool
-            handBack(deflater, COMPRESSORS);
+            handBack(compressor, COMPRESSORS);
         }
     }
 
@@ -548,7 +560,7 @@ public class PerMessageDeflate implements Transformation {
         // There will always be a next transformation
         next.close();
         DECOMPRESSORS.end(decompressor.getAndSet(null));
-        COMPRESSORS.end(deflater.getAndSet(null));
+        COMPRESSORS.end(compressor.getAndSet(null));
     }
 
 
@@ -561,12 +573,21 @@ public class PerMessageDeflate implements Transformation {
      */
     private static final int POOL_CAPACITY = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
 
-    private static final Pool<Deflater> COMPRESSORS = new Pool<>(
-            () -> new Deflater(Deflater.DEFAULT_COMPRESSION, true), Deflater::reset, Deflater::end);
+    private static final Pool<Compressor> COMPRESSORS = new Pool<>(Compressor::new,
+            (compressor) -> compressor.deflater.reset(), (compressor) -> compressor.deflater.end());
 
     private static final Pool<Decompressor> DECOMPRESSORS = new Pool<>(
             () -> new Decompressor(new Inflater(true), ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE)),
             (decompressor) -> decompressor.inflater().reset(), (decompressor) -> decompressor.inflater().end());
+
+
+    /** A deflater with the buffer it compresses small messages into, which the copies that leave spare. */
+    private static final class Compressor {
+
+        final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+
+        ByteBuffer spare;
+    }
 
 
     /** An inflater with the buffer it reads compressed input from: zlib keeps a reference to that input. */
