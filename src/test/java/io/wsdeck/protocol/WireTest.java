@@ -18,11 +18,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A running wsdeck on a random port, raw clients to it, and the checks every protocol test repeats: how the server
  * failed a connection, and that a session opened alongside was not disturbed. Every subclass shares one
- * application context; every read waits at most the raw client's timeout.
+ * application context; every read waits at most the raw client's timeout. The tests check every frame the server
+ * sends, so its heartbeat pings (every 30 s by default, to every session) are put off beyond any test run: a
+ * session opened just before one would otherwise see a ping among the frames a test expects (HeartbeatTest covers
+ * them).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = WireTest.NO_HEARTBEAT)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class WireTest {
+
+	/** For subclasses that declare their own {@code @SpringBootTest} properties. */
+	static final String NO_HEARTBEAT = "wsdeck.heartbeat.interval=1h";
 
 	/** What /ws and /ws/text send first. */
 	static final String GREETING = "world";
