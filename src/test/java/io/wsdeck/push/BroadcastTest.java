@@ -1,5 +1,6 @@
 package io.wsdeck.push;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.socket.WebSocketExtension;
+import org.springframework.web.socket.WebSocketHttpHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +43,39 @@ class BroadcastTest {
 			binaryOnly.sendBinary(new byte[] { 7 });
 			assertThat(binaryOnly.nextBinary()).as("the binary client got no text push before its echo")
 				.containsExactly(7);
+		}
+		finally {
+			clients.forEach(WsClient::close);
+		}
+	}
+
+	/**
+	 * Compressed sessions, as browsers' are, get a broadcast whole: the server compresses a message many sessions
+	 * send once and sends the others the same bytes, between broadcasts of other messages.
+	 */
+	@Test
+	void compressedSessionsGetEveryBroadcastWhole() {
+		WebSocketHttpHeaders deflate = new WebSocketHttpHeaders();
+		deflate.setSecWebSocketExtensions(List.of(new WebSocketExtension("permessage-deflate")));
+		List<WsClient> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < 6; i++) {
+				WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + this.port + "/ws/text"), deflate);
+				assertThat(client.session().getExtensions()).extracting(WebSocketExtension::getName)
+					.containsExactly("permessage-deflate");
+				assertThat(client.nextText()).isEqualTo("world");
+				clients.add(client);
+			}
+			List<String> news = List.of("news for everyone", "more news for everyone", "news for everyone",
+					"{\"text\":\"" + "compressible ".repeat(200) + "\"}");
+			for (String item : news) {
+				assertThat(post(item).getBody()).isEqualTo("{\"reached\":6}");
+			}
+			for (WsClient client : clients) {
+				for (String item : news) {
+					assertThat(client.nextText()).isEqualTo(item);
+				}
+			}
 		}
 		finally {
 			clients.forEach(WsClient::close);

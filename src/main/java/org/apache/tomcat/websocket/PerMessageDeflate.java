@@ -19,6 +19,7 @@ package org.apache.tomcat.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +58,10 @@ import org.apache.tomcat.util.res.StringManager;
  * data. On close a session ends what it holds; it never hands back an object another thread may still be using.
  * Tomcat also left a new 8 KiB buffer behind for every compressed message; here a message that ends within one
  * buffer leaves as a copy of its compressed bytes, and the buffer stays with the compressor.
+ * <p>
+ * Broadcasts: a compressor that starts afresh turns the same message into the same bytes, so the last message
+ * compressed whole is remembered with its compressed bytes, and a session that sends the same message next sends
+ * a copy of them (see {@link #MAX_SHARED_MESSAGE}).
  */
 public class PerMessageDeflate implements Transformation {
 
@@ -376,6 +381,11 @@ public class PerMessageDeflate implements Transformation {
                 continue;
             }
 
+            // wsdeck: a whole message in one part, from a compressor that starts afresh, may share its compressed bytes
+            boolean shareable = isServer && lendsCompressor() && uncompressedPart.isFin() && emptyMessage &&
+                    writeBuffer == null && !firstCompressedFrameWritten && uncompressedPart.getPayload().hasArray() &&
+                    uncompressedPart.getPayload().remaining() <= MAX_SHARED_MESSAGE;
+            byte[] compressedBefore = shareable ? compressedBefore(uncompressedPart.getPayload()) : null;
             if (uncompressedPart.getPayload().limit() != 0) {
                 emptyMessage = false;
             }
@@ -383,6 +393,14 @@ public class PerMessageDeflate implements Transformation {
                 // Zero length messages can't be compressed so pass the
                 // final (empty) part straight through.
                 allCompressedParts.add(uncompressedPart);
+            } else if (compressedBefore != null) {
+                // wsdeck: the message another session has just sent, compressed then (see MAX_SHARED_MESSAGE)
+                MessagePart compressedPart = new MessagePart(true, getRsv(uncompressedPart), opCode,
+                        ByteBuffer.wrap(compressedBefore),
+                        uncompressedPart.getIntermediateHandler(), uncompressedPart.getEndHandler(),
+                        uncompressedPart.getBlockingWriteTimeoutExpiry());
+                allCompressedParts.add(compressedPart);
+                startNewMessage();
             } else {
                 List<MessagePart> compressedParts = new ArrayList<>();
                 ByteBuffer uncompressedPayload = uncompressedPart.getPayload();
@@ -456,6 +474,9 @@ public class PerMessageDeflate implements Transformation {
                         ByteBuffer compressed = ByteBuffer.allocate(compressedPayload.remaining());
                         compressed.put(compressedPayload).flip();
                         compressor.spare = compressedPayload;
+                        if (shareable && compressedParts.isEmpty()) {
+                            remember(uncompressedPayload, compressed);
+                        }
                         compressedPayload = compressed;
                         compressedPart = new MessagePart(true, getRsv(uncompressedPart), opCode, compressedPayload,
                                 uncompressedIntermediateHandler, uncompressedIntermediateHandler,
@@ -579,6 +600,41 @@ public class PerMessageDeflate implements Transformation {
     private static final Pool<Decompressor> DECOMPRESSORS = new Pool<>(
             () -> new Decompressor(new Inflater(true), ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE)),
             (decompressor) -> decompressor.inflater().reset(), (decompressor) -> decompressor.inflater().end());
+
+
+    /**
+     * The largest message whose compressed bytes are shared. A compressor that starts afresh turns the same bytes
+     * into the same compressed bytes, so a message broadcast to many sessions needs compressing only once: the last
+     * message compressed whole is remembered with its compressed bytes, and the next session sending the same bytes
+     * sends a copy of those instead of compressing them again. A broadcast to 10,000 browser sessions, which always
+     * negotiate deflate, is then compressed once, not 10,000 times.
+     */
+    private static final int MAX_SHARED_MESSAGE = 4096;
+
+    private static volatile Compressed lastCompressed;
+
+    private record Compressed(byte[] message, byte[] compressed) {
+    }
+
+
+    /** A copy of the compressed bytes of the message last compressed whole, if the payload is that message. */
+    private static byte[] compressedBefore(ByteBuffer payload) {
+        Compressed last = lastCompressed;
+        int from = payload.arrayOffset() + payload.position();
+        if (last != null && Arrays.equals(last.message(), 0, last.message().length, payload.array(), from,
+                from + payload.remaining())) {
+            return last.compressed().clone();
+        }
+        return null;
+    }
+
+
+    private static void remember(ByteBuffer message, ByteBuffer compressed) {
+        int from = message.arrayOffset() + message.position();
+        lastCompressed = new Compressed(Arrays.copyOfRange(message.array(), from, from + message.remaining()),
+                Arrays.copyOfRange(compressed.array(), compressed.arrayOffset() + compressed.position(),
+                        compressed.arrayOffset() + compressed.limit()));
+    }
 
 
     /** A deflater with the buffer it compresses small messages into, which the copies that leave spare. */

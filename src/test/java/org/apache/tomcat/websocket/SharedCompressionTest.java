@@ -1,0 +1,103 @@
+package org.apache.tomcat.websocket;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+import jakarta.websocket.Extension;
+import jakarta.websocket.SendHandler;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * wsdeck's copy of PerMessageDeflate compresses a message that several sessions send whole, one after another,
+ * once: a compressor that starts afresh turns the same bytes into the same compressed bytes. These show that what
+ * the later sessions send is what they would have compressed themselves, that nothing is shared where compressors
+ * keep their windows, and that a session never gets the compressed bytes of a different message.
+ */
+class SharedCompressionTest {
+
+	private static final byte[] BROADCAST = "{\"type\":\"broadcast\",\"text\":\"hello, everyone\"}"
+		.getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] OTHER = "{\"type\":\"broadcast\",\"text\":\"hello, everyone!\"}"
+		.getBytes(StandardCharsets.UTF_8);
+
+	@Test
+	void sessionsThatSendTheSameMessageSendTheSameCompressedBytes() throws Exception {
+		Transformation first = serverSide(false);
+		Transformation second = serverSide(false);
+
+		MessagePart sent = compress(first, BROADCAST);
+		MessagePart shared = compress(second, BROADCAST);
+
+		assertThat(bytes(shared)).isEqualTo(bytes(sent));
+		assertThat(shared.getRsv()).as("RSV1 marks the frame compressed").isEqualTo(0b100);
+		assertThat(inflate(bytes(shared))).isEqualTo(BROADCAST);
+		assertThat(inflate(bytes(compress(second, OTHER)))).as("a different message").isEqualTo(OTHER);
+		assertThat(inflate(bytes(compress(first, BROADCAST)))).as("the first message again").isEqualTo(BROADCAST);
+	}
+
+	@Test
+	void sessionsThatKeepTheirWindowsCompressEachMessageThemselves() throws Exception {
+		Transformation session = serverSide(true);
+
+		byte[] first = bytes(compress(session, BROADCAST));
+		byte[] again = bytes(compress(session, BROADCAST));
+
+		assertThat(again).as("the repeat refers back into the message before").isNotEqualTo(first).hasSizeLessThan(
+				first.length);
+	}
+
+	private static Transformation serverSide(boolean contextTakeover) {
+		List<Extension.Parameter> parameters = contextTakeover ? List.of()
+				: List.of(new WsExtensionParameter("server_no_context_takeover", null),
+						new WsExtensionParameter("client_no_context_takeover", null));
+		Transformation deflate = PerMessageDeflate.BUILDER.build(List.of(parameters), true);
+		deflate.setNext(new PerMessageDeflateAllocationTest.Sent());
+		return deflate;
+	}
+
+	private static MessagePart compress(Transformation deflate, byte[] message) throws IOException {
+		SendHandler ignored = (result) -> {
+		};
+		List<MessagePart> parts = new ArrayList<>(1);
+		parts.add(new MessagePart(true, 0, Constants.OPCODE_TEXT, ByteBuffer.wrap(message), ignored, ignored, -1));
+		List<MessagePart> compressed = deflate.sendMessagePart(parts);
+		assertThat(compressed).hasSize(1);
+		return compressed.get(0);
+	}
+
+	private static byte[] bytes(MessagePart part) {
+		ByteBuffer payload = part.getPayload().duplicate();
+		byte[] bytes = new byte[payload.remaining()];
+		payload.get(bytes);
+		return bytes;
+	}
+
+	/** RFC 7692 7.2.2: the receiver appends 0x00 0x00 0xff 0xff and inflates. */
+	private static byte[] inflate(byte[] compressed) throws DataFormatException {
+		Inflater inflater = new Inflater(true);
+		try {
+			byte[] input = new byte[compressed.length + 4];
+			System.arraycopy(compressed, 0, input, 0, compressed.length);
+			input[compressed.length + 2] = (byte) 0xff;
+			input[compressed.length + 3] = (byte) 0xff;
+			inflater.setInput(input);
+			byte[] output = new byte[4096];
+			int length = inflater.inflate(output);
+			byte[] message = new byte[length];
+			System.arraycopy(output, 0, message, 0, length);
+			return message;
+		}
+		finally {
+			inflater.end();
+		}
+	}
+
+}
