@@ -25,7 +25,7 @@ public class Broadcaster {
 		TextMessage message = new TextMessage(text);
 		int reached = 0;
 		for (ManagedSession session : this.sessions.all()) {
-			if (session.endpoint().takesTextPushes() && session.push(message)) {
+			if (session.endpoint().takesTextPushes() && session.pushToMany(message)) {
 				reached++;
 			}
 		}

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.apache.tomcat.websocket.PerMessageDeflate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,6 +167,18 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 *         send-buffer limit, in which case the session is closed as a slow consumer
 	 */
 	public boolean push(WebSocketMessage<?> message) {
+		return push(message, false);
+	}
+
+	/**
+	 * Push lane for a message that goes to many sessions alike: as {@link #push(WebSocketMessage)}, and with
+	 * permessage-deflate its compressed bytes may be shared with the other sessions it goes to.
+	 */
+	public boolean pushToMany(WebSocketMessage<?> message) {
+		return push(message, true);
+	}
+
+	private boolean push(WebSocketMessage<?> message, boolean toMany) {
 		if (isBlockedTooLong()) {
 			closeAsSlowConsumer();
 			return false;
@@ -178,7 +191,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			}
 			buffered = bufferedBytes();
 			if (buffered + size <= this.sendBufferLimit) {
-				this.pushes.add(new Pending(message, size));
+				this.pushes.add(new Pending(message, size, toMany));
 				this.queuedBytes += size;
 				if (!this.replyOpen) {
 					startDrainLocked();
@@ -260,7 +273,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 					next = this.pushes.poll();
 					this.queuedBytes -= next.size();
 				}
-				send(next.message());
+				send(next.message(), next.toMany());
 			}
 			catch (IOException | RuntimeException ex) {
 				log.debug("Push to session {} failed: {}", getId(), ex.toString());
@@ -295,10 +308,20 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	private void send(WebSocketMessage<?> message) throws IOException {
+		send(message, false);
+	}
+
+	private void send(WebSocketMessage<?> message, boolean toMany) throws IOException {
 		// Size first: Tomcat consumes a binary payload's buffer as it writes it.
 		this.writer.accepted(this.writer.sizes().of(message));
 		try {
-			this.writer.sendMessage(message);
+			if (toMany) {
+				// wsdeck's copy of Tomcat's PerMessageDeflate: compressed once for all the sessions it goes to
+				PerMessageDeflate.sendShared(() -> this.writer.sendMessage(message));
+			}
+			else {
+				this.writer.sendMessage(message);
+			}
 		}
 		catch (IllegalStateException ex) {
 			if (isOpen()) {
@@ -369,7 +392,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				|| status.getCode() == CloseStatus.NO_STATUS_CODE.getCode();
 	}
 
-	private record Pending(WebSocketMessage<?> message, long size) {
+	private record Pending(WebSocketMessage<?> message, long size, boolean toMany) {
 	}
 
 }

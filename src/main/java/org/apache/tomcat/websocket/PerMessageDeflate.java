@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -60,8 +61,8 @@ import org.apache.tomcat.util.res.StringManager;
  * buffer leaves as a copy of its compressed bytes, and the buffer stays with the compressor.
  * <p>
  * Broadcasts: a compressor that starts afresh turns the same message into the same bytes, so the last message
- * compressed whole is remembered with its compressed bytes, and a session that sends the same message next sends
- * a copy of them (see {@link #MAX_SHARED_MESSAGE}).
+ * broadcast is remembered with its compressed bytes, and the next session it is sent to sends a copy of them (see
+ * {@link #sendShared}).
  */
 public class PerMessageDeflate implements Transformation {
 
@@ -382,7 +383,8 @@ public class PerMessageDeflate implements Transformation {
             }
 
             // wsdeck: a whole message in one part, from a compressor that starts afresh, may share its compressed bytes
-            boolean shareable = isServer && lendsCompressor() && uncompressedPart.isFin() && emptyMessage &&
+            boolean shareable = SHARING.get() != null && isServer && lendsCompressor() && uncompressedPart.isFin() &&
+                    emptyMessage &&
                     writeBuffer == null && !firstCompressedFrameWritten && uncompressedPart.getPayload().hasArray() &&
                     uncompressedPart.getPayload().remaining() <= MAX_SHARED_MESSAGE;
             byte[] compressedBefore = shareable ? compressedBefore(uncompressedPart.getPayload()) : null;
@@ -394,12 +396,13 @@ public class PerMessageDeflate implements Transformation {
                 // final (empty) part straight through.
                 allCompressedParts.add(uncompressedPart);
             } else if (compressedBefore != null) {
-                // wsdeck: the message another session has just sent, compressed then (see MAX_SHARED_MESSAGE)
+                // wsdeck: the broadcast another session has just been sent, compressed then (see sendShared)
                 MessagePart compressedPart = new MessagePart(true, getRsv(uncompressedPart), opCode,
                         ByteBuffer.wrap(compressedBefore),
                         uncompressedPart.getIntermediateHandler(), uncompressedPart.getEndHandler(),
                         uncompressedPart.getBlockingWriteTimeoutExpiry());
                 allCompressedParts.add(compressedPart);
+                SHARED_COMPRESSIONS.incrementAndGet();
                 startNewMessage();
             } else {
                 List<MessagePart> compressedParts = new ArrayList<>();
@@ -605,13 +608,49 @@ public class PerMessageDeflate implements Transformation {
     /**
      * The largest message whose compressed bytes are shared. A compressor that starts afresh turns the same bytes
      * into the same compressed bytes, so a message broadcast to many sessions needs compressing only once: the last
-     * message compressed whole is remembered with its compressed bytes, and the next session sending the same bytes
-     * sends a copy of those instead of compressing them again. A broadcast to 10,000 browser sessions, which always
-     * negotiate deflate, is then compressed once, not 10,000 times.
+     * message compressed whole in {@link #sendShared} is remembered with its compressed bytes, and the next session
+     * sending the same bytes there sends a copy of them instead of compressing them again. A broadcast to 10,000
+     * browser sessions, which always negotiate deflate, is then compressed once, not 10,000 times.
      */
     private static final int MAX_SHARED_MESSAGE = 4096;
 
+    /** Set while the current thread sends a message that is sent to many sessions alike. */
+    private static final ThreadLocal<Boolean> SHARING = new ThreadLocal<>();
+
+    /** A send, for {@link #sendShared}. */
+    @FunctionalInterface
+    public interface Send {
+        void send() throws IOException;
+    }
+
+
+    /**
+     * Runs a send of a message that goes to many sessions alike, a broadcast, whose compressed bytes may be shared
+     * with the other sessions it goes to. Only such sends share: a session that could send chosen messages to
+     * itself (an echo) and time them must not learn whether another session has just been sent the same.
+     *
+     * @param send the send, which the current thread completes
+     *
+     * @throws IOException if the send fails
+     */
+    public static void sendShared(Send send) throws IOException {
+        SHARING.set(Boolean.TRUE);
+        try {
+            send.send();
+        } finally {
+            SHARING.remove();
+        }
+    }
+
     private static volatile Compressed lastCompressed;
+
+    /** Sends that shared the compressed bytes of the send before, for the tests. */
+    private static final AtomicLong SHARED_COMPRESSIONS = new AtomicLong();
+
+
+    static long sharedCompressions() {
+        return SHARED_COMPRESSIONS.get();
+    }
 
     private record Compressed(byte[] message, byte[] compressed) {
     }
