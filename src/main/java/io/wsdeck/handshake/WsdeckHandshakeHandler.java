@@ -78,8 +78,11 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 		public void upgrade(ServerHttpRequest request, ServerHttpResponse response, String selectedProtocol,
 				List<WebSocketExtension> selectedExtensions, java.security.Principal user, WebSocketHandler wsHandler,
 				Map<String, Object> attributes) {
+			// Most handshakes offer no extension: those go to Tomcat as they came
 			ServerHttpRequest offering = request instanceof ServletServerHttpRequest servlet
-					? new ServletServerHttpRequest(new NoContextTakeoverOffers(servlet.getServletRequest())) : request;
+					&& servlet.getServletRequest().getHeader(EXTENSIONS) != null
+							? new ServletServerHttpRequest(new NoContextTakeoverOffers(servlet.getServletRequest()))
+							: request;
 			super.upgrade(offering, response, selectedProtocol, selectedExtensions, user, wsHandler, attributes);
 		}
 
