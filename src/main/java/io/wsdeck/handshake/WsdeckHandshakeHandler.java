@@ -6,6 +6,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -32,9 +33,9 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 	private final boolean compression;
 
 	public WsdeckHandshakeHandler(List<String> subprotocols, Compression compression) {
-		super(!compression.enabled() ? new WithoutExtensions()
+		super(!compression.enabled() ? new RewritingExtensions(HidingExtensions::new)
 				: compression.contextTakeover() ? new StandardWebSocketUpgradeStrategy()
-						: new WithoutContextTakeover());
+						: new RewritingExtensions(NoContextTakeoverOffers::new));
 		this.compression = compression.enabled();
 		setSupportedProtocols(subprotocols.toArray(String[]::new));
 	}
@@ -47,50 +48,37 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 	}
 
 	/**
-	 * Tomcat negotiates extensions itself from the request's {@code Sec-WebSocket-Extensions} header, whatever
-	 * Spring selected, and offers permessage-deflate to every client that asks. Its only switch is the JVM-wide
-	 * {@code DISABLE_BUILTIN_EXTENSIONS} system property, read once; hiding the header from Tomcat turns compression
-	 * off for this server alone.
+	 * Tomcat negotiates extensions itself from the request's {@code Sec-WebSocket-Extensions} header, whatever Spring
+	 * selected, and offers permessage-deflate to every client that asks. So wsdeck's compression settings reach
+	 * Tomcat as that header, rewritten: hidden ({@link HidingExtensions}) or with each offer amended
+	 * ({@link NoContextTakeoverOffers}). Most handshakes offer no extension: those go to Tomcat as they came.
 	 */
-	private static final class WithoutExtensions extends StandardWebSocketUpgradeStrategy {
+	private static final class RewritingExtensions extends StandardWebSocketUpgradeStrategy {
 
-		@Override
-		public void upgrade(ServerHttpRequest request, ServerHttpResponse response, String selectedProtocol,
-				List<WebSocketExtension> selectedExtensions, java.security.Principal user, WebSocketHandler wsHandler,
-				Map<String, Object> attributes) {
-			ServerHttpRequest hidden = request instanceof ServletServerHttpRequest servlet
-					? new ServletServerHttpRequest(new HidingExtensions(servlet.getServletRequest())) : request;
-			super.upgrade(hidden, response, selectedProtocol, List.of(), user, wsHandler, attributes);
+		private final UnaryOperator<HttpServletRequest> rewrite;
+
+		RewritingExtensions(UnaryOperator<HttpServletRequest> rewrite) {
+			this.rewrite = rewrite;
 		}
 
-	}
-
-	/**
-	 * Tomcat accepts the first permessage-deflate offer it can honour and answers its parameters. RFC 7692 (7.1.1.1,
-	 * 7.1.1.2) lets a server answer {@code server_no_context_takeover} and {@code client_no_context_takeover} to any
-	 * offer; so that Tomcat does, each offer reaches it with both added. Each side then compresses every message on
-	 * its own, and wsdeck's copy of Tomcat's {@code PerMessageDeflate} lends the zlib objects per message instead of
-	 * keeping them per session.
-	 */
-	private static final class WithoutContextTakeover extends StandardWebSocketUpgradeStrategy {
-
 		@Override
 		public void upgrade(ServerHttpRequest request, ServerHttpResponse response, String selectedProtocol,
 				List<WebSocketExtension> selectedExtensions, java.security.Principal user, WebSocketHandler wsHandler,
 				Map<String, Object> attributes) {
-			// Most handshakes offer no extension: those go to Tomcat as they came
-			ServerHttpRequest offering = request instanceof ServletServerHttpRequest servlet
+			ServerHttpRequest rewritten = request instanceof ServletServerHttpRequest servlet
 					&& servlet.getServletRequest().getHeader(EXTENSIONS) != null
-							? new ServletServerHttpRequest(new NoContextTakeoverOffers(servlet.getServletRequest()))
-							: request;
-			super.upgrade(offering, response, selectedProtocol, selectedExtensions, user, wsHandler, attributes);
+							? new ServletServerHttpRequest(this.rewrite.apply(servlet.getServletRequest())) : request;
+			super.upgrade(rewritten, response, selectedProtocol, selectedExtensions, user, wsHandler, attributes);
 		}
 
 	}
 
 	/**
 	 * The client's {@code Sec-WebSocket-Extensions} with both no-context-takeover parameters added to each
-	 * permessage-deflate offer that lacks them. Hand-written: Spring's {@link WebSocketExtension#parseExtensions}
+	 * permessage-deflate offer that lacks them. RFC 7692 (7.1.1.1, 7.1.1.2) lets a server answer both to any offer,
+	 * and Tomcat answers the parameters of the first offer it can honour, so each side then compresses every message
+	 * on its own and wsdeck's copy of Tomcat's {@code PerMessageDeflate} lends the zlib objects per message instead
+	 * of keeping them per session. Hand-written: Spring's {@link WebSocketExtension#parseExtensions}
 	 * drops parameters without a value, which these are.
 	 */
 	private static final class NoContextTakeoverOffers extends HttpServletRequestWrapper {
@@ -144,6 +132,11 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 
 	}
 
+	/**
+	 * The request without its {@code Sec-WebSocket-Extensions}: Tomcat's only switch for its built-in extensions is
+	 * the JVM-wide {@code DISABLE_BUILTIN_EXTENSIONS} system property, read once; hiding the header turns compression
+	 * off for this server alone.
+	 */
 	private static final class HidingExtensions extends HttpServletRequestWrapper {
 
 		HidingExtensions(HttpServletRequest request) {
