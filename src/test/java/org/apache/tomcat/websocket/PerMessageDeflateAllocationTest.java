@@ -34,11 +34,7 @@ class PerMessageDeflateAllocationTest {
 	@ParameterizedTest(name = "context takeover: {0}")
 	@ValueSource(booleans = { false, true })
 	void aSmallCompressedMessageAllocatesLittleMoreThanItsCompressedBytes(boolean contextTakeover) {
-		List<Extension.Parameter> parameters = contextTakeover ? List.of()
-				: List.of(new WsExtensionParameter("server_no_context_takeover", null),
-						new WsExtensionParameter("client_no_context_takeover", null));
-		Transformation deflate = PerMessageDeflate.BUILDER.build(List.of(parameters), true);
-		deflate.setNext(new Sent());
+		Transformation deflate = serverSide(contextTakeover);
 		compress(deflate, MESSAGES); // class loading and the first buffers are not the steady state
 
 		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
@@ -52,6 +48,16 @@ class PerMessageDeflateAllocationTest {
 				contextTakeover, perMessage, TICKS[0].length);
 		// This loop's own list, part and buffer wrapper are about 150 B of it.
 		assertThat(perMessage).as("bytes allocated per compressed message").isLessThan(1_536);
+	}
+
+	/** A server's PerMessageDeflate as negotiated by default, or with context takeover, ending in {@link Sent}. */
+	static Transformation serverSide(boolean contextTakeover) {
+		List<Extension.Parameter> parameters = contextTakeover ? List.of()
+				: List.of(new WsExtensionParameter("server_no_context_takeover", null),
+						new WsExtensionParameter("client_no_context_takeover", null));
+		Transformation deflate = PerMessageDeflate.BUILDER.build(List.of(parameters), true);
+		deflate.setNext(new Sent());
+		return deflate;
 	}
 
 	private static void compress(Transformation deflate, int messages) {

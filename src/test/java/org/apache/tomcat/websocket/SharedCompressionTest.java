@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
-import jakarta.websocket.Extension;
 import jakarta.websocket.SendHandler;
 import org.junit.jupiter.api.Test;
 
@@ -72,12 +71,7 @@ class SharedCompressionTest {
 	}
 
 	private static Transformation serverSide(boolean contextTakeover) {
-		List<Extension.Parameter> parameters = contextTakeover ? List.of()
-				: List.of(new WsExtensionParameter("server_no_context_takeover", null),
-						new WsExtensionParameter("client_no_context_takeover", null));
-		Transformation deflate = PerMessageDeflate.BUILDER.build(List.of(parameters), true);
-		deflate.setNext(new PerMessageDeflateAllocationTest.Sent());
-		return deflate;
+		return PerMessageDeflateAllocationTest.serverSide(contextTakeover);
 	}
 
 	private static MessagePart compressShared(Transformation deflate, byte[] message) throws IOException {
