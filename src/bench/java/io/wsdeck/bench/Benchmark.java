@@ -32,7 +32,8 @@ import io.wsdeck.bench.server.WsdeckJar;
 /**
  * The benchmark's run: for each round, each server in turn (odd rounds in order, even rounds reversed, so a drift in
  * the machine's load hits every server alike) is started three times on a fresh loopback port: for {@code idle},
- * for {@code idle-deflate} if it negotiates compression, and for {@code echo}, {@code large} and {@code churn}. Each
+ * for {@code idle-deflate} if it negotiates compression, and for {@code echo}, {@code echo-deflate} (again only if
+ * it negotiates compression), {@code large} and {@code churn}. Each
  * process is stopped by its PID before the next starts, so client and one server share the machine. Every
  * measurement appends a JSON line to {@code target/bench/results-*.jsonl}; the end prints one table.
  * <p>
@@ -129,12 +130,12 @@ public final class Benchmark {
 							settings.settle(), true, jcmd)
 						.run(target(address, server.textPath(), server.textGreetings(), process)))));
 		}
-		phase(server, round, "load", List.of(
-				new Measurement("echo",
-						(process, address) -> new EchoLoad(settings.connections(), settings.inFlight(),
-								settings.messageBytes(), new Window(settings.echoWarmup(), settings.echoWindow(), settings.jitWait()),
-								settings.clientThreads())
-							.run(target(address, server.textPath(), server.textGreetings(), process))),
+		List<Measurement> load = new ArrayList<>();
+		load.add(echo("echo", server, false));
+		if (server.negotiatesDeflate()) {
+			load.add(echo("echo-deflate", server, true));
+		}
+		load.addAll(List.of(
 				new Measurement("large",
 						(process, address) -> new LargeRoundTrip(settings.largeBytes(), settings.largeRuns(),
 								settings.largeWarmups())
@@ -144,6 +145,17 @@ public final class Benchmark {
 								new Window(settings.churnWarmup(), settings.churnWindow(), settings.jitWait()), settings.churnMax(),
 								settings.clientThreads())
 							.run(target(address, server.textPath(), server.textGreetings(), process)))));
+		phase(server, round, "load", load);
+	}
+
+	/** The echo load, from clients that offer permessage-deflate and compress what they send if {@code deflate}. */
+	private Measurement echo(String test, Server server, boolean deflate) {
+		Settings settings = this.settings;
+		return new Measurement(test,
+				(process, address) -> new EchoLoad(settings.connections(), settings.inFlight(), settings.messageBytes(),
+						new Window(settings.echoWarmup(), settings.echoWindow(), settings.jitWait()),
+						settings.clientThreads(), deflate)
+					.run(target(address, server.textPath(), server.textGreetings(), process)));
 	}
 
 	/**

@@ -58,6 +58,9 @@ public final class Connection implements FrameReader.Sink {
 
 	private String extensions = "";
 
+	/** Inflates compressed messages once the server has agreed to permessage-deflate, else {@code null}. */
+	private MessageInflater inflater;
+
 	boolean flushScheduled;
 
 	Connection(ClientLoop loop, Handshake handshake, ConnectionListener listener) {
@@ -156,6 +159,7 @@ public final class Connection implements FrameReader.Sink {
 			String negotiated = this.handshake.accept(buffer);
 			if (negotiated != null) {
 				this.extensions = negotiated;
+				this.inflater = MessageInflater.negotiatedBy(negotiated);
 				this.state = State.OPEN;
 				this.upgraded = true;
 				this.listener.onOpen(this);
@@ -173,17 +177,33 @@ public final class Connection implements FrameReader.Sink {
 	}
 
 	@Override
-	public void payload(ByteBuffer piece) {
-		if (this.state == State.OPEN) {
+	public void payload(ByteBuffer piece, boolean compressed) throws IOException {
+		if (this.state != State.OPEN) {
+			return;
+		}
+		if (compressed) {
+			inflater().inflate(piece, inflated -> this.listener.onPayload(this, inflated));
+		}
+		else {
 			this.listener.onPayload(this, piece);
 		}
 	}
 
 	@Override
-	public void messageEnd(int opcode, long length) {
-		if (this.state == State.OPEN) {
-			this.listener.onMessage(this, opcode, length);
+	public void messageEnd(int opcode, long length, boolean compressed) throws IOException {
+		if (this.state != State.OPEN) {
+			return;
 		}
+		long messageLength = compressed ? inflater().end(inflated -> this.listener.onPayload(this, inflated))
+				: length;
+		this.listener.onMessage(this, opcode, messageLength);
+	}
+
+	private MessageInflater inflater() throws IOException {
+		if (this.inflater == null) {
+			throw new IOException("a compressed message (RSV1) without permessage-deflate agreed (RFC 6455 5.2)");
+		}
+		return this.inflater;
 	}
 
 	@Override
@@ -245,6 +265,9 @@ public final class Connection implements FrameReader.Sink {
 		this.state = State.CLOSED;
 		this.carry = null;
 		this.queued.clear();
+		if (this.inflater != null) {
+			this.inflater.close();
+		}
 		try {
 			if (this.channel != null) {
 				this.channel.close();

@@ -8,18 +8,22 @@ import io.wsdeck.support.RawFrame;
 /**
  * Decodes a server's frames (RFC 6455 5.2) as bytes arrive and hands data payloads on in pieces, so a 10 MB
  * message never has to fit in a buffer. Hand-written rather than taken from a library: a benchmark client needs the
- * framing and nothing more (no UTF-8 validation, no extensions), and a library's own cost would land in the figures.
+ * framing and nothing more (no UTF-8 validation; permessage-deflate is left to the
+ * {@link Connection}), and a library's own cost would land in the figures.
  */
 final class FrameReader {
 
 	/** Where decoded frames go. */
 	interface Sink {
 
-		/** A piece of a data message's payload; the buffer is valid only during the call. */
-		void payload(ByteBuffer piece) throws IOException;
+		/**
+		 * A piece of a data message's payload as it came on the wire; the buffer is valid only during the call.
+		 * @param compressed whether the message's first frame had RSV1 set (permessage-deflate, RFC 7692 6)
+		 */
+		void payload(ByteBuffer piece, boolean compressed) throws IOException;
 
-		/** The last piece of a data message has been handed on. */
-		void messageEnd(int opcode, long length) throws IOException;
+		/** The last piece of a data message has been handed on; {@code length} counts its bytes on the wire. */
+		void messageEnd(int opcode, long length, boolean compressed) throws IOException;
 
 		/** A whole control frame (ping, pong, close): at most 125 bytes and never fragmented (5.5). */
 		void control(int opcode, ByteBuffer payload) throws IOException;
@@ -33,6 +37,8 @@ final class FrameReader {
 	private long remaining;
 
 	private int messageOpcode;
+
+	private boolean compressed;
 
 	private long messageLength;
 
@@ -49,7 +55,7 @@ final class FrameReader {
 					in.position(at + n);
 					this.remaining -= n;
 					this.messageLength += n;
-					sink.payload(in.slice(at, n));
+					sink.payload(in.slice(at, n), this.compressed);
 				}
 				if (this.remaining > 0) {
 					return;
@@ -58,7 +64,7 @@ final class FrameReader {
 				if (this.fin) {
 					long length = this.messageLength;
 					this.messageLength = 0;
-					sink.messageEnd(this.messageOpcode, length);
+					sink.messageEnd(this.messageOpcode, length, this.compressed);
 				}
 				continue;
 			}
@@ -93,6 +99,7 @@ final class FrameReader {
 			in.position(at + headerLength);
 			if (opcode != RawFrame.CONTINUATION) {
 				this.messageOpcode = opcode;
+				this.compressed = (b0 & 0x40) != 0;
 			}
 			this.fin = (b0 & 0x80) != 0;
 			this.remaining = length;

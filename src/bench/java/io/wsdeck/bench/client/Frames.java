@@ -2,6 +2,7 @@ package io.wsdeck.bench.client;
 
 import java.nio.ByteBuffer;
 
+import io.wsdeck.support.RawDeflate;
 import io.wsdeck.support.RawFrame;
 
 /**
@@ -23,6 +24,16 @@ public final class Frames {
 	/** A final text frame; {@code utf8} must be valid UTF-8. */
 	public static ByteBuffer text(byte[] utf8) {
 		return encode(RawFrame.of(RawFrame.TEXT, utf8));
+	}
+
+	/**
+	 * A final text frame compressed from an empty window (permessage-deflate, RFC 7692 7.2.1), as a browser sends
+	 * each message: a server inflates it whether or not it keeps the client's window between messages.
+	 */
+	public static ByteBuffer compressedText(byte[] utf8) {
+		try (RawDeflate deflate = RawDeflate.withContextTakeover()) {
+			return encode(deflate.frame(RawFrame.TEXT, utf8));
+		}
 	}
 
 	/** A final binary frame in direct memory, so a large one reaches the socket without a copy per write. */

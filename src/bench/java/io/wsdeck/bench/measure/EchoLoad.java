@@ -18,6 +18,9 @@ import io.wsdeck.support.RawFrame;
  * {@code echo}: C connections, each keeping W text messages of S bytes in flight and answering every echo with a new
  * send. After a warm-up, a measured window gives messages per second, the latency from send to echo (p50, p99,
  * p99.9) and the server's CPU time per message.
+ * <p>
+ * {@code echo-deflate} is the same load from clients that behave as browsers do: they offer permessage-deflate,
+ * and where the server agrees, they compress every message they send and inflate what comes back.
  */
 public final class EchoLoad {
 
@@ -31,11 +34,15 @@ public final class EchoLoad {
 
 	private final int clientThreads;
 
+	private final boolean offerDeflate;
+
 	private volatile boolean measuring;
 
 	private volatile boolean sending = true;
 
-	public EchoLoad(int connections, int inFlight, int messageBytes, Window window, int clientThreads) {
+	public EchoLoad(int connections, int inFlight, int messageBytes, Window window, int clientThreads,
+			boolean offerDeflate) {
+		this.offerDeflate = offerDeflate;
 		this.connections = connections;
 		this.inFlight = inFlight;
 		this.messageBytes = messageBytes;
@@ -51,15 +58,16 @@ public final class EchoLoad {
 		for (int i = 0; i < text.length; i++) {
 			text[i] = (byte) ('a' + i % 26);
 		}
-		ByteBuffer frame = Frames.text(text);
+		ByteBuffer plain = Frames.text(text);
+		ByteBuffer compressed = Frames.compressedText(text);
 		CountDownLatch settled = new CountDownLatch(this.connections);
 		List<Echoer> echoers = new ArrayList<>();
 		CpuWindow.Usage usage;
 		try (Client client = new Client(this.clientThreads)) {
 			for (int i = 0; i < this.connections; i++) {
-				Echoer echoer = new Echoer(frame, target.greetings(), settled);
+				Echoer echoer = new Echoer(plain, compressed, target.greetings(), settled);
 				echoers.add(echoer);
-				client.connect(target.address(), target.path(), false, echoer);
+				client.connect(target.address(), target.path(), this.offerDeflate, echoer);
 			}
 			if (!settled.await(30, TimeUnit.SECONDS) || client.openCount() < this.connections) {
 				throw new IllegalStateException(
@@ -75,7 +83,9 @@ public final class EchoLoad {
 		long messages = 0;
 		long mismatched = 0;
 		long closedEarly = 0;
+		long deflating = 0;
 		for (Echoer echoer : echoers) {
+			deflating += echoer.deflating ? 1 : 0;
 			all.add(echoer.latencies);
 			messages += echoer.counted;
 			mismatched += echoer.mismatched;
@@ -88,13 +98,20 @@ public final class EchoLoad {
 			.put("p99_us", all.percentile(99) / 1e3, 1)
 			.put("p999_us", all.percentile(99.9) / 1e3, 1)
 			.put("mismatched", mismatched)
-			.put("closed_early", closedEarly);
+			.put("closed_early", closedEarly)
+			.put("deflate_sessions", deflating);
 	}
 
 	/** One connection's window of messages in flight; send times are kept in a ring in order of sending. */
 	private final class Echoer implements ConnectionListener {
 
-		private final ByteBuffer frame;
+		private final ByteBuffer plain;
+
+		private final ByteBuffer compressed;
+
+		private ByteBuffer frame;
+
+		private boolean deflating;
 
 		private final long[] sentAt = new long[EchoLoad.this.inFlight];
 
@@ -116,8 +133,9 @@ public final class EchoLoad {
 
 		private boolean closedEarly;
 
-		Echoer(ByteBuffer frame, int greetings, CountDownLatch settled) {
-			this.frame = frame;
+		Echoer(ByteBuffer plain, ByteBuffer compressed, int greetings, CountDownLatch settled) {
+			this.plain = plain;
+			this.compressed = compressed;
 			this.greetingsLeft = greetings;
 			this.settled = settled;
 		}
@@ -125,6 +143,8 @@ public final class EchoLoad {
 		@Override
 		public void onOpen(Connection connection) {
 			this.opened = true;
+			this.deflating = connection.extensions().startsWith("permessage-deflate");
+			this.frame = this.deflating ? this.compressed : this.plain;
 			this.settled.countDown();
 			for (int i = 0; i < this.sentAt.length; i++) {
 				send(connection);

@@ -28,6 +28,8 @@ public final class ResultTable {
 			new Column("echo msgs/s", "echo", "msgs_per_s", 1, "%,.0f"),
 			new Column("p50 ms", "echo", "p50_us", 1000, "%.2f"), new Column("p99 ms", "echo", "p99_us", 1000, "%.2f"),
 			new Column("server µs/msg", "echo", "server_us_per_msg", 1, "%.2f"),
+			new Column("deflate: echo msgs/s", "echo-deflate", "msgs_per_s", 1, "%,.0f"),
+			new Column("deflate: server µs/msg", "echo-deflate", "server_us_per_msg", 1, "%.2f"),
 			new Column("10 MB round trip ms", "large", "median_ms", 1, "%.0f"),
 			new Column("handshakes/s", "churn", "handshakes_per_s", 1, "%,.0f"),
 			new Column("server µs/handshake", "churn", "server_us_per_handshake", 1, "%.0f"),
