@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 
 import io.wsdeck.config.WsdeckProperties.Compression;
 
+import org.apache.tomcat.websocket.PerMessageDeflate;
+
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpRequest;
@@ -33,9 +35,9 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 	private final boolean compression;
 
 	public WsdeckHandshakeHandler(List<String> subprotocols, Compression compression) {
-		super(!compression.enabled() ? new RewritingExtensions(HidingExtensions::new)
-				: compression.contextTakeover() ? new StandardWebSocketUpgradeStrategy()
-						: new RewritingExtensions(NoContextTakeoverOffers::new));
+		super(new TomcatUpgrade(!compression.enabled() ? HidingExtensions::new
+				: compression.contextTakeover() ? UnaryOperator.identity() : NoContextTakeoverOffers::new,
+				(int) compression.minSize().toBytes()));
 		this.compression = compression.enabled();
 		setSupportedProtocols(subprotocols.toArray(String[]::new));
 	}
@@ -48,17 +50,22 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 	}
 
 	/**
-	 * Tomcat negotiates extensions itself from the request's {@code Sec-WebSocket-Extensions} header, whatever Spring
-	 * selected, and offers permessage-deflate to every client that asks. So wsdeck's compression settings reach
-	 * Tomcat as that header, rewritten: hidden ({@link HidingExtensions}) or with each offer amended
-	 * ({@link NoContextTakeoverOffers}). Most handshakes offer no extension: those go to Tomcat as they came.
+	 * Spring's upgrade on Tomcat, with wsdeck's compression settings applied where Tomcat negotiates. Tomcat
+	 * negotiates extensions itself from the request's {@code Sec-WebSocket-Extensions} header, whatever Spring
+	 * selected, and offers permessage-deflate to every client that asks. So wsdeck's settings reach Tomcat as that
+	 * header, rewritten: hidden ({@link HidingExtensions}) or with each offer amended ({@link NoContextTakeoverOffers}).
+	 * Most handshakes offer no extension: those go to Tomcat as they came. The size below which messages go out
+	 * uncompressed reaches wsdeck's copy of Tomcat's {@code PerMessageDeflate} along the handshake's thread.
 	 */
-	private static final class RewritingExtensions extends StandardWebSocketUpgradeStrategy {
+	private static final class TomcatUpgrade extends StandardWebSocketUpgradeStrategy {
 
 		private final UnaryOperator<HttpServletRequest> rewrite;
 
-		RewritingExtensions(UnaryOperator<HttpServletRequest> rewrite) {
+		private final int minCompressedSize;
+
+		TomcatUpgrade(UnaryOperator<HttpServletRequest> rewrite, int minCompressedSize) {
 			this.rewrite = rewrite;
+			this.minCompressedSize = minCompressedSize;
 		}
 
 		@Override
@@ -68,7 +75,8 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 			ServerHttpRequest rewritten = request instanceof ServletServerHttpRequest servlet
 					&& servlet.getServletRequest().getHeader(EXTENSIONS) != null
 							? new ServletServerHttpRequest(this.rewrite.apply(servlet.getServletRequest())) : request;
-			super.upgrade(rewritten, response, selectedProtocol, selectedExtensions, user, wsHandler, attributes);
+			PerMessageDeflate.negotiateWith(this.minCompressedSize, () -> super.upgrade(rewritten, response,
+					selectedProtocol, selectedExtensions, user, wsHandler, attributes));
 		}
 
 	}

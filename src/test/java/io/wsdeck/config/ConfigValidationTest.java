@@ -43,6 +43,12 @@ class ConfigValidationTest {
 	}
 
 	@Test
+	void negativeCompressionMinimumFailsNamingTheProperty() {
+		assertStartupFailsNaming("wsdeck.compression.min-size must be between 0B and 1GB",
+				"wsdeck.compression.min-size=-1B");
+	}
+
+	@Test
 	void hugeSocketReadBufferFailsNamingTheProperty() {
 		assertStartupFailsNaming("wsdeck.limits.socket-read-buffer-size must be between 1KB and 1MB",
 				"wsdeck.limits.socket-read-buffer-size=2MB");

@@ -61,6 +61,30 @@ class DeflateTest extends WireTest {
 		}
 	}
 
+	/**
+	 * RFC 7692 6: the server chooses message by message. Below {@code wsdeck.compression.min-size} (1 KiB by
+	 * default) a message goes out as it is, RSV1 clear; from that size on, compressed.
+	 */
+	@Test
+	void compressesMessagesFromTheMinimumSizeOn() throws IOException {
+		byte[] shorter = "a".repeat(1023).getBytes(StandardCharsets.US_ASCII);
+		byte[] atMinimum = "a".repeat(1024).getBytes(StandardCharsets.US_ASCII);
+		try (RawWebSocket ws = offering("/ws/text", RawDeflate.EXTENSION);
+				RawDeflate deflate = RawDeflate.negotiatedBy(ws.response())) {
+			assertThat(ws.readMessage().compressed()).as("the greeting compressed").isFalse();
+
+			ws.send(deflate.frame(RawFrame.TEXT, shorter));
+			RawWebSocket.Message echo = ws.readMessage();
+			assertThat(echo.compressed()).as("1,023 bytes compressed").isFalse();
+			assertThat(echo.payload()).isEqualTo(shorter);
+
+			ws.send(deflate.frame(RawFrame.TEXT, atMinimum));
+			echo = ws.readMessage();
+			assertThat(echo.compressed()).as("1,024 bytes compressed").isTrue();
+			assertEcho(echo, deflate, RawFrame.TEXT, atMinimum);
+		}
+	}
+
 	/** RFC 7692 6: a message may still be sent uncompressed (RSV1 clear) on a session that negotiated it. */
 	@Test
 	void echoesAnUncompressedMessageOnADeflateSession() throws IOException {
@@ -146,7 +170,7 @@ class DeflateTest extends WireTest {
 	}
 
 	/** A handshake whose only extra header is the given {@code Sec-WebSocket-Extensions} offer. */
-	private RawWebSocket offering(String path, String offer) throws IOException {
+	RawWebSocket offering(String path, String offer) throws IOException {
 		return RawWebSocket.connect(this.port, RawUpgradeRequest.to(path).header("Sec-WebSocket-Extensions", offer))
 			.expectUpgraded();
 	}

@@ -38,7 +38,7 @@ import jakarta.websocket.SendHandler;
 import org.apache.tomcat.util.res.StringManager;
 
 /**
- * wsdeck: this is Tomcat 11.0.22's PerMessageDeflate with two changes, marked {@code wsdeck:} below (the class is
+ * wsdeck: this is Tomcat 11.0.22's PerMessageDeflate with the changes marked {@code wsdeck:} below (the class is
  * shadowed as WsFrameBase is; see that class).
  * <p>
  * A fix to decompression: when the last frame of a message inflated to more than the message buffer had room for,
@@ -63,6 +63,9 @@ import org.apache.tomcat.util.res.StringManager;
  * Broadcasts: a compressor that starts afresh turns the same message into the same bytes, so the last message
  * broadcast is remembered with its compressed bytes, and the next session it is sent to sends a copy of them (see
  * {@link #sendShared}).
+ * <p>
+ * Short messages: a whole message shorter than the size wsdeck's handshake sets goes out as it is (see
+ * {@link #negotiateWith}).
  */
 public class PerMessageDeflate implements Transformation {
 
@@ -107,6 +110,10 @@ public class PerMessageDeflate implements Transformation {
     private volatile boolean firstCompressedFrameWritten = false;
     // Flag to track if a message is completely empty
     private volatile boolean emptyMessage = true;
+    // wsdeck: whole messages shorter than this are sent as they are (see negotiateWith); 0 on Tomcat's own path
+    private final int minCompressedSize;
+    // wsdeck: whether the last data part sent was not the end of its message
+    private volatile boolean midMessage = false;
 
     static PerMessageDeflate build(List<List<Parameter>> preferences, boolean isServer) {
         // Accept the first preference that the endpoint is able to support
@@ -211,6 +218,8 @@ public class PerMessageDeflate implements Transformation {
         this.clientContextTakeover = clientContextTakeover;
         this.clientMaxWindowBits = clientMaxWindowBits;
         this.isServer = isServer;
+        Integer minCompressedSize = MIN_COMPRESSED_SIZE.get();
+        this.minCompressedSize = (isServer && minCompressedSize != null) ? minCompressedSize.intValue() : 0;
     }
 
 
@@ -378,6 +387,14 @@ public class PerMessageDeflate implements Transformation {
             if (Util.isControl(opCode)) {
                 // Control messages can appear in the middle of other messages
                 // and must not be compressed. Pass it straight through.
+                allCompressedParts.add(uncompressedPart);
+                continue;
+            }
+
+            // wsdeck: a whole message too short to be worth compressing goes out as it is (see negotiateWith)
+            boolean wholeMessage = !midMessage && uncompressedPart.isFin();
+            midMessage = !uncompressedPart.isFin();
+            if (wholeMessage && uncompressedPart.getPayload().remaining() < minCompressedSize) {
                 allCompressedParts.add(uncompressedPart);
                 continue;
             }
@@ -585,6 +602,29 @@ public class PerMessageDeflate implements Transformation {
         next.close();
         DECOMPRESSORS.end(decompressor.getAndSet(null));
         COMPRESSORS.end(compressor.getAndSet(null));
+    }
+
+
+    // wsdeck: what follows sets the size below which messages go out uncompressed
+
+    /** The {@code minCompressedSize} of the transformations built on this thread (see negotiateWith), or none. */
+    private static final ThreadLocal<Integer> MIN_COMPRESSED_SIZE = new ThreadLocal<>();
+
+    /**
+     * Runs {@code negotiation}, a handshake, so that the server sessions it creates send a whole message shorter
+     * than {@code minCompressedSize} bytes as it is, without RSV1; RFC 7692 (6) lets a sender choose message by
+     * message. Compressing a message costs microseconds whatever its size (more from a compressor that starts afresh,
+     * as zlib first clears a 64 KiB table) and saves a few bytes on a short one. Tomcat builds this transformation deep inside
+     * the upgrade, and one JVM may run servers with different settings, so the size travels with the handshake's
+     * thread rather than in a static setting. Outside it (Tomcat's client, say) every message is compressed.
+     */
+    public static void negotiateWith(int minCompressedSize, Runnable negotiation) {
+        MIN_COMPRESSED_SIZE.set(minCompressedSize);
+        try {
+            negotiation.run();
+        } finally {
+            MIN_COMPRESSED_SIZE.remove();
+        }
     }
 
 
