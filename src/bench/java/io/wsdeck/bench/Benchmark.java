@@ -32,8 +32,8 @@ import io.wsdeck.bench.server.WsdeckJar;
 /**
  * The benchmark's run: for each round, each server in turn (odd rounds in order, even rounds reversed, so a drift in
  * the machine's load hits every server alike) is started three times on a fresh loopback port: for {@code idle},
- * for {@code idle-deflate} if it negotiates compression, and for {@code echo}, {@code echo-deflate} (again only if
- * it negotiates compression), {@code large} and {@code churn}. Each
+ * for {@code idle-deflate} if it negotiates compression, and for {@code echo}, {@code echo-deflate}, {@code large},
+ * {@code large-deflate} (the deflate ones only if it negotiates compression) and {@code churn}. Each
  * process is stopped by its PID before the next starts, so client and one server share the machine. Every
  * measurement appends a JSON line to {@code target/bench/results-*.jsonl}; the end prints one table.
  * <p>
@@ -135,17 +135,26 @@ public final class Benchmark {
 		if (server.negotiatesDeflate()) {
 			load.add(echo("echo-deflate", server, true));
 		}
-		load.addAll(List.of(
-				new Measurement("large",
-						(process, address) -> new LargeRoundTrip(settings.largeBytes(), settings.largeRuns(),
-								settings.largeWarmups())
-							.run(target(address, server.binaryPath(), 0, process))),
+		load.add(large("large", server, false));
+		if (server.negotiatesDeflate()) {
+			load.add(large("large-deflate", server, true));
+		}
+		load.add(
 				new Measurement("churn",
 						(process, address) -> new HandshakeChurn(settings.churnWorkers(),
 								new Window(settings.churnWarmup(), settings.churnWindow(), settings.jitWait()), settings.churnMax(),
 								settings.clientThreads())
-							.run(target(address, server.textPath(), server.textGreetings(), process)))));
+							.run(target(address, server.textPath(), server.textGreetings(), process))));
 		phase(server, round, "load", load);
+	}
+
+	/** The large round trip, from a client that offers permessage-deflate if {@code deflate}. */
+	private Measurement large(String test, Server server, boolean deflate) {
+		Settings settings = this.settings;
+		return new Measurement(test,
+				(process, address) -> new LargeRoundTrip(settings.largeBytes(), settings.largeRuns(),
+						settings.largeWarmups(), deflate)
+					.run(target(address, server.binaryPath(), 0, process)));
 	}
 
 	/** The echo load, from clients that offer permessage-deflate and compress what they send if {@code deflate}. */

@@ -11,7 +11,7 @@ import java.util.Map;
  * The benchmark's knobs, from environment variables ({@code BENCH_ROUNDS=1 ./mvnw ...}). The defaults are those of
  * the shared peers' benchmark ({@code ../shared/bench}), so the figures of both compare.
  * @param servers which servers, in order: {@code BENCH_SERVERS} ("wsdeck tomcat node")
- * @param tests which measurements: {@code BENCH_TESTS} ("idle idle-deflate echo echo-deflate large churn")
+ * @param tests which measurements: {@code BENCH_TESTS} ("idle idle-deflate echo echo-deflate large large-deflate churn")
  * @param rounds rounds over all servers, odd ones in order and even ones reversed: {@code BENCH_ROUNDS} (2)
  * @param echoWarmup {@code BENCH_ECHO_WARMUP} seconds (8) before the measured echo window
  * @param echoWindow {@code BENCH_ECHO_SECS} (10): the measured echo window
@@ -44,7 +44,8 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 		String wsdeckPath) {
 
 	/** Every measurement, in the order a round runs them. */
-	static final List<String> TESTS = List.of("idle", "idle-deflate", "echo", "echo-deflate", "large", "churn");
+	static final List<String> TESTS = List.of("idle", "idle-deflate", "echo", "echo-deflate", "large", "large-deflate",
+			"churn");
 
 	/** wsdeck's endpoints that echo text, each with the greetings it sends first. */
 	static final Map<String, Integer> WSDECK_TEXT_PATHS = Map.of("/ws/text", 1, "/ws", 1, "/ws/echo", 0);

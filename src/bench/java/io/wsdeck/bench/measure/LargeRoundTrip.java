@@ -19,6 +19,9 @@ import io.wsdeck.support.RawFrame;
  * back, one at a time on one connection; the median round trip of the timed runs after the warm-ups. The echo's
  * bytes are compared with what was sent on the warm-ups only, so the comparison stays out of the timed runs; its
  * length is checked on every run.
+ * <p>
+ * {@code large-deflate} is the same from a client that offers permessage-deflate, as browsers do: it sends the
+ * message as it is (random bytes, which do not compress), and the server compresses its echo as it sees fit.
  */
 public final class LargeRoundTrip {
 
@@ -30,7 +33,10 @@ public final class LargeRoundTrip {
 
 	private final int warmups;
 
-	public LargeRoundTrip(int bytes, int runs, int warmups) {
+	private final boolean offerDeflate;
+
+	public LargeRoundTrip(int bytes, int runs, int warmups, boolean offerDeflate) {
+		this.offerDeflate = offerDeflate;
 		this.bytes = bytes;
 		this.runs = runs;
 		this.warmups = warmups;
@@ -44,7 +50,7 @@ public final class LargeRoundTrip {
 		RoundTrip roundTrip = new RoundTrip(ByteBuffer.wrap(payload), target.greetings());
 		long[] nanos = new long[this.runs];
 		try (Client client = new Client(1)) {
-			client.connect(target.address(), target.path(), false, roundTrip);
+			client.connect(target.address(), target.path(), this.offerDeflate, roundTrip);
 			Connection connection = roundTrip.opened.get(30, TimeUnit.SECONDS);
 			for (int i = 0; i < this.warmups + this.runs; i++) {
 				boolean verify = i < this.warmups;

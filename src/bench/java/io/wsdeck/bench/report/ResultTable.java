@@ -31,6 +31,7 @@ public final class ResultTable {
 			new Column("deflate: echo msgs/s", "echo-deflate", "msgs_per_s", 1, "%,.0f"),
 			new Column("deflate: server µs/msg", "echo-deflate", "server_us_per_msg", 1, "%.2f"),
 			new Column("10 MB round trip ms", "large", "median_ms", 1, "%.0f"),
+			new Column("deflate: 10 MB ms", "large-deflate", "median_ms", 1, "%.0f"),
 			new Column("handshakes/s", "churn", "handshakes_per_s", 1, "%,.0f"),
 			new Column("server µs/handshake", "churn", "server_us_per_handshake", 1, "%.0f"),
 			new Column("RSS/idle session KiB", "idle", "rss_per_conn_bytes", 1024, "%.1f"),
