@@ -85,6 +85,30 @@ class DeflateTest extends WireTest {
 		}
 	}
 
+	/**
+	 * A long message that does not compress (random bytes) is echoed compressed, its rest in stored blocks once the
+	 * server sees it is not compressing, and inflates to what was sent; so does a message that does compress after it.
+	 */
+	@Test
+	void echoesALongMessageThatDoesNotCompressAndCompressesTheNext() throws IOException {
+		byte[] random = Payloads.randomBytes(600_000, 3);
+		byte[] text = (REPETITIVE.repeat(100)).getBytes(StandardCharsets.UTF_8);
+		try (RawWebSocket ws = offering("/ws", RawDeflate.EXTENSION);
+				RawDeflate deflate = RawDeflate.negotiatedBy(ws.response())) {
+			assertThat(deflate.payloadOf(ws.readMessage())).asString(StandardCharsets.UTF_8).isEqualTo(GREETING);
+
+			ws.sendBinary(random);
+			RawWebSocket.Message echo = ws.readMessage();
+			assertThat(echo.compressed()).as("compressed").isTrue();
+			assertEcho(echo, deflate, RawFrame.BINARY, random);
+
+			ws.send(deflate.frame(RawFrame.TEXT, text));
+			echo = ws.readMessage();
+			assertEcho(echo, deflate, RawFrame.TEXT, text);
+			assertThat(echo.payload().length).as("compressed size of the text after it").isLessThan(text.length / 4);
+		}
+	}
+
 	/** RFC 7692 6: a message may still be sent uncompressed (RSV1 clear) on a session that negotiated it. */
 	@Test
 	void echoesAnUncompressedMessageOnADeflateSession() throws IOException {

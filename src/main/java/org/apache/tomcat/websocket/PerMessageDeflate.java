@@ -65,7 +65,8 @@ import org.apache.tomcat.util.res.StringManager;
  * {@link #sendShared}).
  * <p>
  * Short messages: a whole message shorter than the size wsdeck's handshake sets goes out as it is (see
- * {@link #negotiateWith}).
+ * {@link #negotiateWith}). Long messages that do not compress (random, encrypted or already compressed data) go on
+ * in stored blocks once that shows (see {@link Compressor#storeIfIncompressible}).
  */
 public class PerMessageDeflate implements Transformation {
 
@@ -429,6 +430,32 @@ public class PerMessageDeflate implements Transformation {
                 Deflater deflater = compressor.deflater;
                 SendHandler uncompressedIntermediateHandler = uncompressedPart.getIntermediateHandler();
 
+                // wsdeck: a long message that is not compressing goes on in stored blocks. The switch is made
+                // between parts, with no input pending: zlib first ends the block it holds at the old level, and
+                // those bytes go out ahead of this part's
+                if (lendsCompressor() && !uncompressedPart.isFin() && compressor.storeIfIncompressible()) {
+                    while (true) {
+                        ByteBuffer compressedPayload = writeBuffer(compressor);
+                        try {
+                            int written = deflater.deflate(compressedPayload.array(),
+                                    compressedPayload.arrayOffset() + compressedPayload.position(),
+                                    compressedPayload.remaining(), Deflater.NO_FLUSH);
+                            compressedPayload.position(compressedPayload.position() + written);
+                        } catch (IllegalStateException | NullPointerException e) {
+                            throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
+                        }
+                        if (compressedPayload.hasRemaining()) {
+                            // a call that leaves room has applied the new level
+                            break;
+                        }
+                        writeBuffer = null;
+                        compressedPayload.flip();
+                        compressedParts.add(new MessagePart(false, getRsv(uncompressedPart), opCode, compressedPayload,
+                                uncompressedIntermediateHandler, uncompressedIntermediateHandler,
+                                uncompressedPart.getBlockingWriteTimeoutExpiry()));
+                    }
+                }
+
                 if (uncompressedPayload.hasArray()) {
                     deflater.setInput(uncompressedPayload.array(),
                             uncompressedPayload.arrayOffset() + uncompressedPayload.position(),
@@ -443,15 +470,8 @@ public class PerMessageDeflate implements Transformation {
                 boolean deflateRequired = true;
 
                 while (deflateRequired) {
-                    ByteBuffer compressedPayload = writeBuffer;
-                    if (compressedPayload == null) {
-                        // wsdeck: the compressor's spare buffer, else a new one
-                        compressedPayload = compressor.spare != null ? compressor.spare
-                                : ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
-                        compressor.spare = null;
-                        compressedPayload.clear();
-                        writeBuffer = compressedPayload;
-                    }
+                    // wsdeck: the compressor's spare buffer, else a new one
+                    ByteBuffer compressedPayload = writeBuffer(compressor);
 
                     try {
                         int written = deflater.deflate(compressedPayload.array(),
@@ -574,6 +594,19 @@ public class PerMessageDeflate implements Transformation {
     }
 
 
+    /** wsdeck: the buffer being filled, else the compressor's spare one, else a new one. */
+    private ByteBuffer writeBuffer(Compressor compressor) {
+        if (writeBuffer == null) {
+            ByteBuffer buffer = compressor.spare != null ? compressor.spare
+                    : ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE);
+            compressor.spare = null;
+            buffer.clear();
+            writeBuffer = buffer;
+        }
+        return writeBuffer;
+    }
+
+
     private void startNewMessage() throws IOException {
         firstCompressedFrameWritten = false;
         emptyMessage = true;
@@ -638,7 +671,7 @@ public class PerMessageDeflate implements Transformation {
     private static final int POOL_CAPACITY = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
 
     private static final Pool<Compressor> COMPRESSORS = new Pool<>(Compressor::new,
-            (compressor) -> compressor.deflater.reset(), (compressor) -> compressor.deflater.end());
+            Compressor::reset, (compressor) -> compressor.deflater.end());
 
     private static final Pool<Decompressor> DECOMPRESSORS = new Pool<>(
             () -> new Decompressor(new Inflater(true), ByteBuffer.allocate(Constants.DEFAULT_BUFFER_SIZE)),
@@ -722,6 +755,54 @@ public class PerMessageDeflate implements Transformation {
         final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 
         ByteBuffer spare;
+
+        /** Whether the rest of this message goes out in stored blocks (see storeIfIncompressible). */
+        private boolean storing;
+
+        /**
+         * Switches the rest of a long message that is not compressing to stored blocks (level 0), which cost a copy,
+         * where zlib would go on spending about 20 ms per megabyte finding nothing to refer back to (random,
+         * encrypted or already compressed data: 205 ms for 10 MB at the default level, 246 ms at level 1, 1 ms
+         * stored). Judged from what this message has done once {@link #STORE_AFTER} bytes of it have been read:
+         * less than a fifth saved. zlib holds back at most one block of output (16 Ki literals), so data that
+         * compresses at all shows well under that by then. Only for a compressor that starts every message
+         * afresh: its counts are then the message's own, and the reset after the message restores the level.
+         * @return whether it switched; zlib applies the level in the next call, which must then have no input
+         */
+        boolean storeIfIncompressible() {
+            if (storing || !deflater.needsInput() || deflater.getBytesRead() < STORE_AFTER
+                    || deflater.getBytesWritten() * 5 <= deflater.getBytesRead() * 4) {
+                return false;
+            }
+            deflater.setLevel(Deflater.NO_COMPRESSION);
+            storing = true;
+            STORED_MESSAGES.incrementAndGet();
+            return true;
+        }
+
+        void reset() {
+            deflater.reset();
+            if (storing) {
+                // applied now, by a call without input on the fresh stream (no output), so that it cannot fall
+                // on the next message's first part, whose sync flush zlib would then not make
+                deflater.setLevel(Deflater.DEFAULT_COMPRESSION);
+                deflater.deflate(NO_OUTPUT, 0, NO_OUTPUT.length, Deflater.NO_FLUSH);
+                storing = false;
+            }
+        }
+
+        private static final byte[] NO_OUTPUT = new byte[16];
+    }
+
+
+    /** How much of a message is compressed before {@link Compressor#storeIfIncompressible} judges it. */
+    static final int STORE_AFTER = 128 * 1024;
+
+    private static final AtomicLong STORED_MESSAGES = new AtomicLong();
+
+    /** Messages whose rest went out in stored blocks, since the class was loaded (for tests). */
+    static long storedMessages() {
+        return STORED_MESSAGES.get();
     }
 
 
