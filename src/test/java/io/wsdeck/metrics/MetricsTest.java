@@ -174,6 +174,19 @@ class MetricsTest {
 	}
 
 	@Test
+	void aLongMessageThatDoesNotCompressIsCountedAsStored() throws Exception {
+		double before = this.actuator.value("wsdeck.compression.stored");
+		byte[] random = Payloads.randomBytes(600_000, 11);
+		try (RawWebSocket ws = RawWebSocket
+			.connect(this.port, RawUpgradeRequest.to("/ws/binary").header("Sec-WebSocket-Extensions", "permessage-deflate"))
+			.expectUpgraded()) {
+			ws.sendBinary(random);
+			assertThat(ws.readMessage().compressed()).as("echo compressed").isTrue();
+		}
+		assertThat(this.actuator.value("wsdeck.compression.stored") - before).isEqualTo(1);
+	}
+
+	@Test
 	void prometheusExposesEveryWsdeckMeter() throws Exception {
 		try (WsClient client = WsClient.connectGreeted(this.port, "/ws")) {
 			client.sendText("x");
@@ -186,7 +199,8 @@ class MetricsTest {
 		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(this.actuator.get("/actuator/prometheus"))
 			.contains("wsdeck_sessions_open{", "wsdeck_sessions_buffered_bytes{", "wsdeck_messages_total{",
 					"wsdeck_bytes_total{", "wsdeck_message_size_bytes_count{", "wsdeck_closes_total{",
-					"wsdeck_handshakes_rejected_total{", "wsdeck_session_duration_seconds_count{"));
+					"wsdeck_handshakes_rejected_total{", "wsdeck_session_duration_seconds_count{",
+					"wsdeck_compression_shared_total", "wsdeck_compression_stored_total"));
 	}
 
 	@Test

@@ -717,11 +717,11 @@ public class PerMessageDeflate implements Transformation {
 
     private static volatile Compressed lastCompressed;
 
-    /** Sends that shared the compressed bytes of the send before, for the tests. */
     private static final AtomicLong SHARED_COMPRESSIONS = new AtomicLong();
 
 
-    static long sharedCompressions() {
+    /** Sends that shared the compressed bytes of the send before, since the class was loaded (metrics read it). */
+    public static long sharedCompressions() {
         return SHARED_COMPRESSIONS.get();
     }
 
@@ -800,8 +800,8 @@ public class PerMessageDeflate implements Transformation {
 
     private static final AtomicLong STORED_MESSAGES = new AtomicLong();
 
-    /** Messages whose rest went out in stored blocks, since the class was loaded (for tests). */
-    static long storedMessages() {
+    /** Messages whose rest went out in stored blocks, since the class was loaded (wsdeck's metrics read it). */
+    public static long storedMessages() {
         return STORED_MESSAGES.get();
     }
 
