@@ -4,16 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
-import jakarta.websocket.SendHandler;
 import org.junit.jupiter.api.Test;
 
+import static org.apache.tomcat.websocket.ServerDeflate.bytes;
+import static org.apache.tomcat.websocket.ServerDeflate.inflate;
+import static org.apache.tomcat.websocket.ServerDeflate.serverSide;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,7 +25,7 @@ class IncompressibleMessagesStoredTest {
 
 	@Test
 	void storesTheRestOfARandomMessageAndCompressesTheNextMessageAgain() throws Exception {
-		Transformation deflate = PerMessageDeflateAllocationTest.serverSide(false);
+		Transformation deflate = serverSide(false);
 		byte[] random = new byte[1024 * 1024];
 		new Random(7).nextBytes(random);
 		byte[] text = text(256 * 1024);
@@ -47,7 +45,7 @@ class IncompressibleMessagesStoredTest {
 
 	@Test
 	void compressesALongMessageThatCompresses() throws Exception {
-		Transformation deflate = PerMessageDeflateAllocationTest.serverSide(false);
+		Transformation deflate = serverSide(false);
 		byte[] text = text(1024 * 1024);
 		long storedBefore = PerMessageDeflate.storedMessages();
 
@@ -60,7 +58,7 @@ class IncompressibleMessagesStoredTest {
 
 	@Test
 	void keepsCompressingWhereTheCompressorKeepsItsWindow() throws Exception {
-		Transformation deflate = PerMessageDeflateAllocationTest.serverSide(true);
+		Transformation deflate = serverSide(true);
 		byte[] random = new byte[512 * 1024];
 		new Random(8).nextBytes(random);
 		long storedBefore = PerMessageDeflate.storedMessages();
@@ -72,43 +70,15 @@ class IncompressibleMessagesStoredTest {
 
 	/** Sends {@code message} in 8 KiB parts; returns the compressed message's bytes as they would go out. */
 	private static byte[] send(Transformation deflate, byte[] message) throws IOException {
-		SendHandler ignored = (result) -> {
-		};
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (int at = 0; at < message.length; at += PART) {
 			int length = Math.min(PART, message.length - at);
-			List<MessagePart> parts = new ArrayList<>(1);
-			parts.add(new MessagePart(at + length == message.length, 0, Constants.OPCODE_BINARY,
-					ByteBuffer.wrap(message, at, length), ignored, ignored, -1));
-			for (MessagePart part : deflate.sendMessagePart(parts)) {
-				ByteBuffer payload = part.getPayload();
-				byte[] bytes = new byte[payload.remaining()];
-				payload.get(bytes);
-				out.write(bytes);
+			for (MessagePart part : deflate.sendMessagePart(ServerDeflate.part(at + length == message.length,
+					Constants.OPCODE_BINARY, ByteBuffer.wrap(message, at, length)))) {
+				out.write(bytes(part));
 			}
 		}
 		return out.toByteArray();
-	}
-
-	/** RFC 7692 7.2.2: the receiver appends 0x00 0x00 0xff 0xff and inflates. */
-	private static byte[] inflate(byte[] compressed) throws DataFormatException {
-		Inflater inflater = new Inflater(true);
-		try {
-			byte[] input = Arrays.copyOf(compressed, compressed.length + 4);
-			input[compressed.length + 2] = (byte) 0xff;
-			input[compressed.length + 3] = (byte) 0xff;
-			inflater.setInput(input);
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			byte[] buffer = new byte[64 * 1024];
-			while (!inflater.needsInput()) {
-				int n = inflater.inflate(buffer);
-				out.write(buffer, 0, n);
-			}
-			return out.toByteArray();
-		}
-		finally {
-			inflater.end();
-		}
 	}
 
 	/** Text that compresses as JSON does. */

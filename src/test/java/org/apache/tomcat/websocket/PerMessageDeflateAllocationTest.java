@@ -1,17 +1,14 @@
 package org.apache.tomcat.websocket;
 
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.IntStream;
 
-import jakarta.websocket.Extension;
-import jakarta.websocket.SendHandler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.apache.tomcat.websocket.ServerDeflate.serverSide;
+import static org.apache.tomcat.websocket.ServerDeflate.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,68 +47,15 @@ class PerMessageDeflateAllocationTest {
 		assertThat(perMessage).as("bytes allocated per compressed message").isLessThan(1_536);
 	}
 
-	/** A server's PerMessageDeflate as negotiated by default, or with context takeover, ending in {@link Sent}. */
-	static Transformation serverSide(boolean contextTakeover) {
-		List<Extension.Parameter> parameters = contextTakeover ? List.of()
-				: List.of(new WsExtensionParameter("server_no_context_takeover", null),
-						new WsExtensionParameter("client_no_context_takeover", null));
-		Transformation deflate = PerMessageDeflate.BUILDER.build(List.of(parameters), true);
-		deflate.setNext(new Sent());
-		return deflate;
-	}
-
 	private static void compress(Transformation deflate, int messages) {
-		SendHandler ignored = (result) -> {
-		};
 		try {
 			for (int i = 0; i < messages; i++) {
-				List<MessagePart> parts = new ArrayList<>(1);
-				parts.add(new MessagePart(true, 0, Constants.OPCODE_TEXT, ByteBuffer.wrap(TICKS[i % TICKS.length]),
-						ignored, ignored, -1));
-				assertThat(deflate.sendMessagePart(parts)).hasSize(1);
+				assertThat(deflate.sendMessagePart(text(TICKS[i % TICKS.length]))).hasSize(1);
 			}
 		}
 		catch (java.io.IOException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/** The end of the chain: the compressed parts as they would be written. */
-	static final class Sent implements Transformation {
-
-		@Override
-		public List<MessagePart> sendMessagePart(List<MessagePart> messageParts) {
-			return messageParts;
-		}
-
-		@Override
-		public TransformationResult getMoreData(byte opCode, boolean fin, int rsv, ByteBuffer dest) {
-			return TransformationResult.END_OF_FRAME;
-		}
-
-		@Override
-		public boolean validateRsv(int rsv, byte opCode) {
-			return true;
-		}
-
-		@Override
-		public boolean validateRsvBits(int i) {
-			return true;
-		}
-
-		@Override
-		public Extension getExtensionResponse() {
-			return null;
-		}
-
-		@Override
-		public void setNext(Transformation t) {
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 }

@@ -1,16 +1,15 @@
 package org.apache.tomcat.websocket;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
-import jakarta.websocket.SendHandler;
 import org.junit.jupiter.api.Test;
 
+import static org.apache.tomcat.websocket.ServerDeflate.bytes;
+import static org.apache.tomcat.websocket.ServerDeflate.inflate;
+import static org.apache.tomcat.websocket.ServerDeflate.serverSide;
+import static org.apache.tomcat.websocket.ServerDeflate.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -70,10 +69,6 @@ class SharedCompressionTest {
 				first.length);
 	}
 
-	private static Transformation serverSide(boolean contextTakeover) {
-		return PerMessageDeflateAllocationTest.serverSide(contextTakeover);
-	}
-
 	private static MessagePart compressShared(Transformation deflate, byte[] message) throws IOException {
 		MessagePart[] compressed = new MessagePart[1];
 		PerMessageDeflate.sendShared(() -> compressed[0] = compress(deflate, message));
@@ -81,40 +76,9 @@ class SharedCompressionTest {
 	}
 
 	private static MessagePart compress(Transformation deflate, byte[] message) throws IOException {
-		SendHandler ignored = (result) -> {
-		};
-		List<MessagePart> parts = new ArrayList<>(1);
-		parts.add(new MessagePart(true, 0, Constants.OPCODE_TEXT, ByteBuffer.wrap(message), ignored, ignored, -1));
-		List<MessagePart> compressed = deflate.sendMessagePart(parts);
+		List<MessagePart> compressed = deflate.sendMessagePart(text(message));
 		assertThat(compressed).hasSize(1);
 		return compressed.get(0);
-	}
-
-	private static byte[] bytes(MessagePart part) {
-		ByteBuffer payload = part.getPayload().duplicate();
-		byte[] bytes = new byte[payload.remaining()];
-		payload.get(bytes);
-		return bytes;
-	}
-
-	/** RFC 7692 7.2.2: the receiver appends 0x00 0x00 0xff 0xff and inflates. */
-	private static byte[] inflate(byte[] compressed) throws DataFormatException {
-		Inflater inflater = new Inflater(true);
-		try {
-			byte[] input = new byte[compressed.length + 4];
-			System.arraycopy(compressed, 0, input, 0, compressed.length);
-			input[compressed.length + 2] = (byte) 0xff;
-			input[compressed.length + 3] = (byte) 0xff;
-			inflater.setInput(input);
-			byte[] output = new byte[4096];
-			int length = inflater.inflate(output);
-			byte[] message = new byte[length];
-			System.arraycopy(output, 0, message, 0, length);
-			return message;
-		}
-		finally {
-			inflater.end();
-		}
 	}
 
 }

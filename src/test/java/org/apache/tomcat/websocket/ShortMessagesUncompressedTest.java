@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import jakarta.websocket.SendHandler;
 import org.junit.jupiter.api.Test;
 
+import static org.apache.tomcat.websocket.ServerDeflate.bytes;
+import static org.apache.tomcat.websocket.ServerDeflate.serverSide;
+import static org.apache.tomcat.websocket.ServerDeflate.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,7 +32,7 @@ class ShortMessagesUncompressedTest {
 	void sendsAWholeMessageShorterThanTheMinimumAsItIs() throws IOException {
 		Transformation deflate = negotiated(MIN_SIZE);
 
-		MessagePart part = single(deflate.sendMessagePart(parts(whole(SHORT))));
+		MessagePart part = single(deflate.sendMessagePart(text(SHORT)));
 
 		assertThat(part.getRsv()).as("RSV1").isZero();
 		assertThat(bytes(part)).isEqualTo(SHORT);
@@ -40,7 +42,7 @@ class ShortMessagesUncompressedTest {
 	void compressesAWholeMessageOfTheMinimumAndLonger() throws IOException {
 		Transformation deflate = negotiated(MIN_SIZE);
 
-		MessagePart part = single(deflate.sendMessagePart(parts(whole(LONG))));
+		MessagePart part = single(deflate.sendMessagePart(text(LONG)));
 
 		assertThat(part.getRsv()).as("RSV1").isEqualTo(RSV1);
 		assertThat(bytes(part).length).isLessThan(LONG.length);
@@ -50,8 +52,8 @@ class ShortMessagesUncompressedTest {
 	void compressesAMessageSentInPartsEvenWhenItsPartsAreShort() throws IOException {
 		Transformation deflate = negotiated(MIN_SIZE);
 
-		List<MessagePart> frames = new ArrayList<>(deflate.sendMessagePart(parts(part(false, SHORT))));
-		frames.addAll(deflate.sendMessagePart(parts(part(true, SHORT))));
+		List<MessagePart> frames = new ArrayList<>(deflate.sendMessagePart(part(false, SHORT)));
+		frames.addAll(deflate.sendMessagePart(part(true, SHORT)));
 
 		assertThat(frames).as("the message's frames").isNotEmpty();
 		assertThat(frames.get(0).getRsv()).as("RSV1 on the message's first frame").isEqualTo(RSV1);
@@ -59,50 +61,31 @@ class ShortMessagesUncompressedTest {
 			.allSatisfy(frame -> assertThat(frame.getRsv()).isZero());
 		assertThat(frames.stream().mapToInt(frame -> frame.getPayload().remaining()).sum())
 			.as("compressed bytes of the message").isLessThan(SHORT.length);
-		assertThat(bytes(single(deflate.sendMessagePart(parts(whole(SHORT)))))).as("the next, whole, short message")
+		assertThat(bytes(single(deflate.sendMessagePart(text(SHORT))))).as("the next, whole, short message")
 			.isEqualTo(SHORT);
 	}
 
 	@Test
 	void compressesEveryMessageOutsideWsdecksHandshake() throws IOException {
-		Transformation deflate = PerMessageDeflateAllocationTest.serverSide(false);
+		Transformation deflate = serverSide(false);
 
-		assertThat(single(deflate.sendMessagePart(parts(whole(SHORT)))).getRsv()).as("RSV1").isEqualTo(RSV1);
+		assertThat(single(deflate.sendMessagePart(text(SHORT))).getRsv()).as("RSV1").isEqualTo(RSV1);
 	}
 
 	/** A server-side transformation built as wsdeck's handshake builds it. */
 	private static Transformation negotiated(int minSize) {
 		Transformation[] built = new Transformation[1];
-		PerMessageDeflate.negotiateWith(minSize, () -> built[0] = PerMessageDeflateAllocationTest.serverSide(false));
+		PerMessageDeflate.negotiateWith(minSize, () -> built[0] = serverSide(false));
 		return built[0];
 	}
 
-	private static MessagePart whole(byte[] payload) {
-		return part(true, payload);
-	}
-
-	private static MessagePart part(boolean fin, byte[] payload) {
-		SendHandler ignored = (result) -> {
-		};
-		return new MessagePart(fin, 0, Constants.OPCODE_TEXT, ByteBuffer.wrap(payload), ignored, ignored, -1);
-	}
-
-	private static List<MessagePart> parts(MessagePart part) {
-		List<MessagePart> parts = new ArrayList<>(1);
-		parts.add(part);
-		return parts;
+	private static List<MessagePart> part(boolean fin, byte[] payload) {
+		return ServerDeflate.part(fin, Constants.OPCODE_TEXT, ByteBuffer.wrap(payload));
 	}
 
 	private static MessagePart single(List<MessagePart> parts) {
 		assertThat(parts).hasSize(1);
 		return parts.get(0);
-	}
-
-	private static byte[] bytes(MessagePart part) {
-		ByteBuffer payload = part.getPayload().duplicate();
-		byte[] bytes = new byte[payload.remaining()];
-		payload.get(bytes);
-		return bytes;
 	}
 
 	private static byte[] filled(int length) {
