@@ -683,9 +683,11 @@ public class PerMessageDeflate implements Transformation {
      * into the same compressed bytes, so a message broadcast to many sessions needs compressing only once: the last
      * message compressed whole in {@link #sendShared} is remembered with its compressed bytes, and the next session
      * sending the same bytes there sends a copy of them instead of compressing them again. A broadcast to 10,000
-     * browser sessions, which always negotiate deflate, is then compressed once, not 10,000 times.
+     * browser sessions, which always negotiate deflate, is then compressed once, not 10,000 times. Tomcat hands a
+     * message over in parts of its buffer size, and only a message that comes in one part and is compressed into one
+     * buffer is remembered, so the buffer size bounds it (8 KiB by default, {@code wsdeck.limits.io-buffer-size}).
      */
-    private static final int MAX_SHARED_MESSAGE = 4096;
+    private static final int MAX_SHARED_MESSAGE = Constants.DEFAULT_BUFFER_SIZE;
 
     /** Set while the current thread sends a message that is sent to many sessions alike. */
     private static final ThreadLocal<Boolean> SHARING = new ThreadLocal<>();

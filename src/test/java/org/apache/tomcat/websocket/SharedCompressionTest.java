@@ -48,6 +48,24 @@ class SharedCompressionTest {
 	}
 
 	@Test
+	void aMessageOfTheWholeBufferIsSharedToo() throws Exception {
+		byte[] message = new byte[Constants.DEFAULT_BUFFER_SIZE];
+		for (int i = 0; i < message.length; i++) {
+			message[i] = (byte) ('a' + (i * 7 + i / 13) % 26);
+		}
+		Transformation first = serverSide(false);
+		Transformation second = serverSide(false);
+
+		MessagePart sent = compressShared(first, message);
+		long sharedBefore = PerMessageDeflate.sharedCompressions();
+		MessagePart shared = compressShared(second, message);
+
+		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isEqualTo(1);
+		assertThat(bytes(shared)).isEqualTo(bytes(sent));
+		assertThat(inflate(bytes(shared))).isEqualTo(message);
+	}
+
+	@Test
 	void sendsOutsideABroadcastCompressThemselves() throws Exception {
 		Transformation broadcasting = serverSide(false);
 		Transformation echoing = serverSide(false);
