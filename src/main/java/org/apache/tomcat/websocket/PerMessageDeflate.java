@@ -19,7 +19,6 @@ package org.apache.tomcat.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,8 +60,8 @@ import org.apache.tomcat.util.res.StringManager;
  * buffer leaves as a copy of its compressed bytes, and the buffer stays with the compressor.
  * <p>
  * Broadcasts: a compressor that starts afresh turns the same message into the same bytes, so the last message
- * broadcast is remembered with its compressed bytes, and the next session it is sent to sends a copy of them (see
- * {@link #sendShared}).
+ * broadcast is remembered, part by part, with what it was sent as, and the next session it is sent to sends a copy
+ * of that (see {@link #sendShared} and {@link #MAX_SHARED_MESSAGE}).
  * <p>
  * Short messages: a whole message shorter than the size wsdeck's handshake sets goes out as it is (see
  * {@link #negotiateWith}). Long messages that do not compress (random, encrypted or already compressed data) go on
@@ -115,6 +114,14 @@ public class PerMessageDeflate implements Transformation {
     private final int minCompressedSize;
     // wsdeck: whether the last data part sent was not the end of its message
     private volatile boolean midMessage = false;
+    // wsdeck: the broadcast this session sends as a copy of what another session was sent, and how many of its
+    // parts have matched so far (see replay)
+    private volatile SharedMessage replaying;
+    private volatile int replayedParts;
+    // wsdeck: what this session compresses of a broadcast, for the sessions after it (see sendShared)
+    private volatile Recording recording;
+    // wsdeck: set while catchUp compresses a broadcast from its start, which then neither replays nor records
+    private volatile boolean catchingUp = false;
 
     static PerMessageDeflate build(List<List<Parameter>> preferences, boolean isServer) {
         // Accept the first preference that the endpoint is able to support
@@ -381,6 +388,18 @@ public class PerMessageDeflate implements Transformation {
 
     @Override
     public List<MessagePart> sendMessagePart(List<MessagePart> uncompressedParts) throws IOException {
+        // wsdeck: the transformation itself is transform, which a broadcast that turns out to differ from the one
+        // it was taken for runs again over its parts so far (see catchUp)
+        List<MessagePart> allCompressedParts = transform(uncompressedParts);
+        if (next == null) {
+            return allCompressedParts;
+        } else {
+            return next.sendMessagePart(allCompressedParts);
+        }
+    }
+
+
+    private List<MessagePart> transform(List<MessagePart> uncompressedParts) throws IOException {
         List<MessagePart> allCompressedParts = new ArrayList<>();
 
         for (MessagePart uncompressedPart : uncompressedParts) {
@@ -393,19 +412,23 @@ public class PerMessageDeflate implements Transformation {
             }
 
             // wsdeck: a whole message too short to be worth compressing goes out as it is (see negotiateWith)
-            boolean wholeMessage = !midMessage && uncompressedPart.isFin();
+            boolean firstPart = !midMessage;
             midMessage = !uncompressedPart.isFin();
-            if (wholeMessage && uncompressedPart.getPayload().remaining() < minCompressedSize) {
+            if (firstPart && uncompressedPart.isFin() && uncompressedPart.getPayload().remaining() < minCompressedSize) {
                 allCompressedParts.add(uncompressedPart);
                 continue;
             }
 
-            // wsdeck: a whole message in one part, from a compressor that starts afresh, may share its compressed bytes
-            boolean shareable = SHARING.get() != null && isServer && lendsCompressor() && uncompressedPart.isFin() &&
-                    emptyMessage &&
-                    writeBuffer == null && !firstCompressedFrameWritten && uncompressedPart.getPayload().hasArray() &&
-                    uncompressedPart.getPayload().remaining() <= MAX_SHARED_MESSAGE;
-            byte[] compressedBefore = shareable ? compressedBefore(uncompressedPart.getPayload()) : null;
+            // wsdeck: a broadcast another session has just been sent goes out as a copy of what it was sent
+            if (firstPart) {
+                startSharing(uncompressedPart);
+            }
+            if (replaying != null) {
+                List<MessagePart> replayed = replay(uncompressedPart);
+                allCompressedParts.addAll(replayed != null ? replayed : catchUp(uncompressedPart));
+                continue;
+            }
+
             if (uncompressedPart.getPayload().limit() != 0) {
                 emptyMessage = false;
             }
@@ -413,18 +436,12 @@ public class PerMessageDeflate implements Transformation {
                 // Zero length messages can't be compressed so pass the
                 // final (empty) part straight through.
                 allCompressedParts.add(uncompressedPart);
-            } else if (compressedBefore != null) {
-                // wsdeck: the broadcast another session has just been sent, compressed then (see sendShared)
-                MessagePart compressedPart = new MessagePart(true, getRsv(uncompressedPart), opCode,
-                        ByteBuffer.wrap(compressedBefore),
-                        uncompressedPart.getIntermediateHandler(), uncompressedPart.getEndHandler(),
-                        uncompressedPart.getBlockingWriteTimeoutExpiry());
-                allCompressedParts.add(compressedPart);
-                SHARED_COMPRESSIONS.incrementAndGet();
-                startNewMessage();
             } else {
                 List<MessagePart> compressedParts = new ArrayList<>();
                 ByteBuffer uncompressedPayload = uncompressedPart.getPayload();
+                if (recording != null) {
+                    recording = recording.compressing(uncompressedPayload);
+                }
                 // wsdeck: this session's compressor, taken from the pool if it has none
                 Compressor compressor = take(this.compressor, COMPRESSORS, lendsCompressor());
                 Deflater deflater = compressor.deflater;
@@ -514,9 +531,6 @@ public class PerMessageDeflate implements Transformation {
                         ByteBuffer compressed = ByteBuffer.allocate(compressedPayload.remaining());
                         compressed.put(compressedPayload).flip();
                         compressor.spare = compressedPayload;
-                        if (shareable && compressedParts.isEmpty()) {
-                            remember(uncompressedPayload, compressed);
-                        }
                         compressedPayload = compressed;
                         compressedPart = new MessagePart(true, getRsv(uncompressedPart), opCode, compressedPayload,
                                 uncompressedIntermediateHandler, uncompressedIntermediateHandler,
@@ -583,14 +597,17 @@ public class PerMessageDeflate implements Transformation {
                 }
 
                 allCompressedParts.addAll(compressedParts);
+                // wsdeck: what the sessions after this one may send instead of compressing it themselves
+                if (recording != null) {
+                    recording = recording.sent(compressedParts);
+                    if (recording != null && uncompressedPart.isFin()) {
+                        lastShared = recording.message();
+                        recording = null;
+                    }
+                }
             }
         }
-
-        if (next == null) {
-            return allCompressedParts;
-        } else {
-            return next.sendMessagePart(allCompressedParts);
-        }
+        return allCompressedParts;
     }
 
 
@@ -679,15 +696,14 @@ public class PerMessageDeflate implements Transformation {
 
 
     /**
-     * The largest message whose compressed bytes are shared. A compressor that starts afresh turns the same bytes
-     * into the same compressed bytes, so a message broadcast to many sessions needs compressing only once: the last
-     * message compressed whole in {@link #sendShared} is remembered with its compressed bytes, and the next session
-     * sending the same bytes there sends a copy of them instead of compressing them again. A broadcast to 10,000
-     * browser sessions, which always negotiate deflate, is then compressed once, not 10,000 times. Tomcat hands a
-     * message over in parts of its buffer size, and only a message that comes in one part and is compressed into one
-     * buffer is remembered, so the buffer size bounds it (8 KiB by default, {@code wsdeck.limits.io-buffer-size}).
+     * The longest message whose compressed bytes are shared. A compressor that starts afresh turns the same parts into
+     * the same compressed bytes, so a message broadcast to many sessions needs compressing only once: the last
+     * message compressed whole in {@link #sendShared} is remembered, part by part, with what it was sent as, and a
+     * session sending the same parts there sends a copy of that instead of compressing them again. A broadcast to
+     * 10,000 browser sessions, which always negotiate deflate, is then compressed once, not 10,000 times. The memory
+     * it takes is held once, for the last broadcast only.
      */
-    private static final int MAX_SHARED_MESSAGE = Constants.DEFAULT_BUFFER_SIZE;
+    private static final int MAX_SHARED_MESSAGE = 1024 * 1024;
 
     /** Set while the current thread sends a message that is sent to many sessions alike. */
     private static final ThreadLocal<Boolean> SHARING = new ThreadLocal<>();
@@ -717,7 +733,8 @@ public class PerMessageDeflate implements Transformation {
         }
     }
 
-    private static volatile Compressed lastCompressed;
+    /** The broadcast last compressed whole, with what it was sent as. */
+    private static volatile SharedMessage lastShared;
 
     private static final AtomicLong SHARED_COMPRESSIONS = new AtomicLong();
 
@@ -727,27 +744,129 @@ public class PerMessageDeflate implements Transformation {
         return SHARED_COMPRESSIONS.get();
     }
 
-    private record Compressed(byte[] message, byte[] compressed) {
-    }
 
+    /**
+     * A broadcast as one session sent it: the payload of each part it came in, and the payload of each compressed
+     * part that went out, in order. A compressor that starts afresh, fed the same parts, sends the same.
+     */
+    private record SharedMessage(List<byte[]> parts, List<byte[]> sent) {
 
-    /** A copy of the compressed bytes of the message last compressed whole, if the payload is that message. */
-    private static byte[] compressedBefore(ByteBuffer payload) {
-        Compressed last = lastCompressed;
-        int from = payload.arrayOffset() + payload.position();
-        if (last != null && Arrays.equals(last.message(), 0, last.message().length, payload.array(), from,
-                from + payload.remaining())) {
-            return last.compressed().clone();
+        boolean partMatches(int index, ByteBuffer payload) {
+            return index < parts.size() && ByteBuffer.wrap(parts.get(index)).equals(payload);
         }
-        return null;
     }
 
 
-    private static void remember(ByteBuffer message, ByteBuffer compressed) {
-        int from = message.arrayOffset() + message.position();
-        lastCompressed = new Compressed(Arrays.copyOfRange(message.array(), from, from + message.remaining()),
-                Arrays.copyOfRange(compressed.array(), compressed.arrayOffset() + compressed.position(),
-                        compressed.arrayOffset() + compressed.limit()));
+    /** A broadcast being compressed, kept while it stays within {@link #MAX_SHARED_MESSAGE}. */
+    private static final class Recording {
+
+        private final List<byte[]> parts = new ArrayList<>();
+
+        private final List<byte[]> sent = new ArrayList<>();
+
+        private long size;
+
+        /** Takes a copy of the next part to be compressed; {@code null} once the message is too long to keep. */
+        Recording compressing(ByteBuffer payload) {
+            size += payload.remaining();
+            if (size > MAX_SHARED_MESSAGE) {
+                return null;
+            }
+            byte[] part = new byte[payload.remaining()];
+            payload.duplicate().get(part);
+            parts.add(part);
+            return this;
+        }
+
+        /** Takes a copy of what that part was compressed into. */
+        Recording sent(List<MessagePart> compressedParts) {
+            for (MessagePart compressed : compressedParts) {
+                ByteBuffer payload = compressed.getPayload();
+                byte[] bytes = new byte[payload.remaining()];
+                payload.duplicate().get(bytes);
+                sent.add(bytes);
+            }
+            return this;
+        }
+
+        SharedMessage message() {
+            return new SharedMessage(List.copyOf(parts), List.copyOf(sent));
+        }
+    }
+
+
+    /**
+     * At the first part of a message sent in {@link #sendShared}: replays the broadcast last compressed if its first
+     * part is this one, else records this one for the sessions after.
+     */
+    private void startSharing(MessagePart first) {
+        replaying = null;
+        recording = null;
+        if (catchingUp || SHARING.get() == null || !isServer || !lendsCompressor()
+                || !first.getPayload().hasRemaining()) {
+            return;
+        }
+        SharedMessage shared = lastShared;
+        if (shared != null && shared.partMatches(0, first.getPayload())) {
+            replaying = shared;
+            replayedParts = 0;
+        } else {
+            recording = new Recording();
+        }
+    }
+
+
+    /**
+     * The next part of the broadcast being replayed: nothing while the parts match and the message goes on (it is
+     * sent at its end, so nothing of it has gone out if a later part differs), at the last part a copy of what the
+     * recorded session sent, and {@code null} if this part is not the recorded one.
+     */
+    private List<MessagePart> replay(MessagePart part) throws IOException {
+        SharedMessage shared = replaying;
+        int index = replayedParts;
+        boolean lastRecorded = index == shared.parts().size() - 1;
+        if (!shared.partMatches(index, part.getPayload()) || part.isFin() != lastRecorded) {
+            return null;
+        }
+        replayedParts = index + 1;
+        List<MessagePart> replayed = new ArrayList<>(part.isFin() ? shared.sent().size() : 0);
+        if (!part.isFin()) {
+            return replayed;
+        }
+        replaying = null;
+        for (int i = 0; i < shared.sent().size(); i++) {
+            boolean last = i == shared.sent().size() - 1;
+            replayed.add(new MessagePart(last, getRsv(part), part.getOpCode(),
+                    ByteBuffer.wrap(shared.sent().get(i).clone()), part.getIntermediateHandler(),
+                    last ? part.getEndHandler() : part.getIntermediateHandler(), part.getBlockingWriteTimeoutExpiry()));
+        }
+        SHARED_COMPRESSIONS.incrementAndGet();
+        startNewMessage();
+        return replayed;
+    }
+
+
+    /**
+     * A broadcast that differs from the one being replayed after all (it began with the same part): compressed from
+     * its start, the parts that matched first. None of it has been sent.
+     */
+    private List<MessagePart> catchUp(MessagePart part) throws IOException {
+        SharedMessage diverged = replaying;
+        int matched = replayedParts;
+        replaying = null;
+        midMessage = false;
+        List<MessagePart> parts = new ArrayList<>(matched + 1);
+        for (int i = 0; i < matched; i++) {
+            parts.add(new MessagePart(false, part.getRsv(), part.getOpCode(), ByteBuffer.wrap(diverged.parts().get(i)),
+                    part.getIntermediateHandler(), part.getIntermediateHandler(), part.getBlockingWriteTimeoutExpiry()));
+        }
+        parts.add(part);
+        catchingUp = true;
+        try {
+            return transform(parts);
+        } finally {
+            catchingUp = false;
+        }
     }
 
 

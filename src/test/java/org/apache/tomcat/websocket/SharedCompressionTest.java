@@ -1,13 +1,18 @@
 package org.apache.tomcat.websocket;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
 import static org.apache.tomcat.websocket.ServerDeflate.bytes;
 import static org.apache.tomcat.websocket.ServerDeflate.inflate;
+import static org.apache.tomcat.websocket.ServerDeflate.part;
 import static org.apache.tomcat.websocket.ServerDeflate.serverSide;
 import static org.apache.tomcat.websocket.ServerDeflate.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +29,9 @@ class SharedCompressionTest {
 
 	private static final byte[] BROADCAST = "{\"type\":\"broadcast\",\"text\":\"hello, everyone\"}"
 		.getBytes(StandardCharsets.UTF_8);
+
+	/** Tomcat's buffer size, in whose parts it hands a long message over. */
+	private static final int PART = Constants.DEFAULT_BUFFER_SIZE;
 
 	private static final byte[] OTHER = "{\"type\":\"broadcast\",\"text\":\"hello, everyone!\"}"
 		.getBytes(StandardCharsets.UTF_8);
@@ -65,6 +73,77 @@ class SharedCompressionTest {
 		assertThat(inflate(bytes(shared))).isEqualTo(message);
 	}
 
+	/**
+	 * Tomcat hands a long message over in parts of its buffer size. The session after the first sends nothing until
+	 * the last part, then what the first session sent, frame by frame.
+	 */
+	@Test
+	void aBroadcastInManyPartsIsSentAsTheFirstSessionSentIt() throws Exception {
+		byte[] message = json(100_000, 1);
+		long sharedBefore = PerMessageDeflate.sharedCompressions();
+
+		List<List<MessagePart>> first = sendShared(serverSide(false), message);
+		List<List<MessagePart>> second = sendShared(serverSide(false), message);
+
+		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isEqualTo(1);
+		assertThat(second.subList(0, second.size() - 1)).as("frames before the last part").allSatisfy(
+				frames -> assertThat(frames).isEmpty());
+		List<MessagePart> firstFrames = first.stream().flatMap(List::stream).toList();
+		List<MessagePart> secondFrames = second.get(second.size() - 1);
+		assertThat(secondFrames).extracting(ServerDeflate::bytes)
+			.containsExactlyElementsOf(firstFrames.stream().map(ServerDeflate::bytes).toList());
+		assertThat(secondFrames).extracting(MessagePart::getRsv)
+			.containsExactlyElementsOf(firstFrames.stream().map(MessagePart::getRsv).toList());
+		assertThat(secondFrames).extracting(MessagePart::isFin)
+			.containsExactlyElementsOf(firstFrames.stream().map(MessagePart::isFin).toList());
+		assertThat(inflate(joined(secondFrames))).isEqualTo(message);
+	}
+
+	/** Two broadcasts that begin alike: the second is compressed from its start once a part differs. */
+	@Test
+	void aBroadcastThatDiffersAfterItsFirstPartIsCompressedItself() throws Exception {
+		byte[] message = json(100_000, 2);
+		byte[] other = message.clone();
+		other[3 * PART + 5] ^= 1;
+		long sharedBefore = PerMessageDeflate.sharedCompressions();
+
+		sendShared(serverSide(false), message);
+		List<List<MessagePart>> sent = sendShared(serverSide(false), other);
+
+		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
+		assertThat(inflate(joined(sent.stream().flatMap(List::stream).toList()))).isEqualTo(other);
+	}
+
+	/** A broadcast that goes on where the one before ended, or ends where it went on, is compressed itself. */
+	@Test
+	void aBroadcastLongerOrShorterThanTheOneBeforeIsCompressedItself() throws Exception {
+		byte[] message = json(5 * PART, 3);
+		byte[] longer = json(7 * PART, 3);
+		byte[] shorter = java.util.Arrays.copyOf(longer, 3 * PART);
+		long sharedBefore = PerMessageDeflate.sharedCompressions();
+
+		sendShared(serverSide(false), message);
+		List<List<MessagePart>> sentLonger = sendShared(serverSide(false), longer);
+		sendShared(serverSide(false), longer);
+		List<List<MessagePart>> sentShorter = sendShared(serverSide(false), shorter);
+
+		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
+		assertThat(inflate(joined(sentLonger.stream().flatMap(List::stream).toList()))).isEqualTo(longer);
+		assertThat(inflate(joined(sentShorter.stream().flatMap(List::stream).toList()))).isEqualTo(shorter);
+	}
+
+	@Test
+	void aBroadcastLongerThanTheLimitIsNotKept() throws Exception {
+		byte[] message = json(1024 * 1024 + 1, 4);
+		long sharedBefore = PerMessageDeflate.sharedCompressions();
+
+		sendShared(serverSide(false), message);
+		List<List<MessagePart>> sent = sendShared(serverSide(false), message);
+
+		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
+		assertThat(inflate(joined(sent.stream().flatMap(List::stream).toList()))).isEqualTo(message);
+	}
+
 	@Test
 	void sendsOutsideABroadcastCompressThemselves() throws Exception {
 		Transformation broadcasting = serverSide(false);
@@ -91,6 +170,36 @@ class SharedCompressionTest {
 		MessagePart[] compressed = new MessagePart[1];
 		PerMessageDeflate.sendShared(() -> compressed[0] = compress(deflate, message));
 		return compressed[0];
+	}
+
+	/** Sends {@code message} as a broadcast in parts of Tomcat's buffer size; the frames that each part gave. */
+	private static List<List<MessagePart>> sendShared(Transformation deflate, byte[] message) throws IOException {
+		List<List<MessagePart>> sent = new ArrayList<>();
+		PerMessageDeflate.sendShared(() -> {
+			for (int at = 0; at < message.length; at += PART) {
+				int length = Math.min(PART, message.length - at);
+				sent.add(deflate.sendMessagePart(
+						part(at + length == message.length, Constants.OPCODE_TEXT, ByteBuffer.wrap(message, at, length))));
+			}
+		});
+		return sent;
+	}
+
+	private static byte[] joined(List<MessagePart> frames) {
+		ByteArrayOutputStream joined = new ByteArrayOutputStream();
+		frames.forEach(frame -> joined.writeBytes(bytes(frame)));
+		return joined.toByteArray();
+	}
+
+	/** JSON-like text of {@code length} bytes that compresses, different for each seed. */
+	private static byte[] json(int length, long seed) {
+		StringBuilder text = new StringBuilder(length + 64);
+		Random random = new Random(seed);
+		while (text.length() < length) {
+			text.append("{\"id\":").append(random.nextInt(1_000_000)).append(",\"name\":\"user")
+				.append(random.nextInt(5_000)).append("\"},");
+		}
+		return text.substring(0, length).getBytes(StandardCharsets.US_ASCII);
 	}
 
 	private static MessagePart compress(Transformation deflate, byte[] message) throws IOException {
