@@ -51,7 +51,8 @@ class BroadcastTest {
 
 	/**
 	 * Compressed sessions, as browsers' are, get a broadcast whole: the server compresses a message many sessions
-	 * send once and sends the others the same bytes, between broadcasts of other messages.
+	 * send once and sends the others the same bytes, between broadcasts of other messages. The long ones reach the
+	 * compressor in several parts, and the last begins like the one before it.
 	 */
 	@Test
 	void compressedSessionsGetEveryBroadcastWhole() {
@@ -66,8 +67,10 @@ class BroadcastTest {
 				assertThat(client.nextText()).isEqualTo("world");
 				clients.add(client);
 			}
+			String longNews = "{\"items\":[" + "{\"id\":12345,\"title\":\"compressible\"},".repeat(1500) + "{}]}";
 			List<String> news = List.of("news for everyone", "more news for everyone", "news for everyone",
-					"{\"text\":\"" + "compressible ".repeat(200) + "\"}");
+					"{\"text\":\"" + "compressible ".repeat(200) + "\"}", longNews,
+					longNews.substring(0, 30_000) + "\"different from here on\"" + longNews.substring(30_000));
 			for (String item : news) {
 				assertThat(post(item).getBody()).isEqualTo("{\"reached\":6}");
 			}
