@@ -834,10 +834,12 @@ public class PerMessageDeflate implements Transformation {
             return replayed;
         }
         replaying = null;
+        // the recorded arrays themselves: what is sent is only read (a server does not mask), so a broadcast to
+        // many sessions holds its compressed bytes once, however many of them are being written at a time
         for (int i = 0; i < shared.sent().size(); i++) {
             boolean last = i == shared.sent().size() - 1;
             replayed.add(new MessagePart(last, getRsv(part), part.getOpCode(),
-                    ByteBuffer.wrap(shared.sent().get(i).clone()), part.getIntermediateHandler(),
+                    ByteBuffer.wrap(shared.sent().get(i)), part.getIntermediateHandler(),
                     last ? part.getEndHandler() : part.getIntermediateHandler(), part.getBlockingWriteTimeoutExpiry()));
         }
         SHARED_COMPRESSIONS.incrementAndGet();
