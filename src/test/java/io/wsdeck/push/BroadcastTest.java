@@ -85,6 +85,39 @@ class BroadcastTest {
 		}
 	}
 
+	/**
+	 * Many compressed sessions and long broadcasts posted back to back, some beginning alike: the push senders
+	 * record, replay and catch up on one another's broadcasts at the same time, and every client still gets every
+	 * broadcast whole, in order.
+	 */
+	@Test
+	void manyCompressedSessionsGetLongBroadcastsPostedBackToBackWhole() {
+		WebSocketHttpHeaders deflate = new WebSocketHttpHeaders();
+		deflate.setSecWebSocketExtensions(List.of(new WebSocketExtension("permessage-deflate")));
+		List<WsClient> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < 30; i++) {
+				WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + this.port + "/ws/text"), deflate);
+				assertThat(client.nextText()).isEqualTo("world");
+				clients.add(client);
+			}
+			String base = "{\"items\":[" + "{\"id\":12345,\"title\":\"compressible\"},".repeat(1000);
+			List<String> news = List.of(base + "1]}", base + "2]}", base.substring(0, 20_000) + "3]}", base + "1]}",
+					base + base + "4]}", base.substring(0, 9_000) + "5]}");
+			for (String item : news) {
+				assertThat(post(item).getBody()).isEqualTo("{\"reached\":30}");
+			}
+			for (WsClient client : clients) {
+				for (String item : news) {
+					assertThat(client.nextText()).isEqualTo(item);
+				}
+			}
+		}
+		finally {
+			clients.forEach(WsClient::close);
+		}
+	}
+
 	@Test
 	void emptyBodyIsRefusedWith400() {
 		ResponseEntity<String> response = post("");
