@@ -15,6 +15,7 @@ import io.wsdeck.config.WsdeckProperties.Compression;
 
 import org.apache.tomcat.websocket.PerMessageDeflate;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpRequest;
@@ -54,8 +55,9 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 	 * negotiates extensions itself from the request's {@code Sec-WebSocket-Extensions} header, whatever Spring
 	 * selected, and offers permessage-deflate to every client that asks. So wsdeck's settings reach Tomcat as that
 	 * header, rewritten: hidden ({@link HidingExtensions}) or with each offer amended ({@link NoContextTakeoverOffers}).
-	 * Most handshakes offer no extension: those go to Tomcat as they came. The size below which messages go out
-	 * uncompressed reaches wsdeck's copy of Tomcat's {@code PerMessageDeflate} along the handshake's thread.
+	 * Tomcat sees the request without the list of its header names ({@link HeaderNamesHidden}); Spring's session
+	 * keeps the headers as they came. The size below which messages go out uncompressed reaches wsdeck's copy of
+	 * Tomcat's {@code PerMessageDeflate} along the handshake's thread.
 	 */
 	private static final class TomcatUpgrade extends StandardWebSocketUpgradeStrategy {
 
@@ -72,11 +74,53 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 		public void upgrade(ServerHttpRequest request, ServerHttpResponse response, String selectedProtocol,
 				List<WebSocketExtension> selectedExtensions, java.security.Principal user, WebSocketHandler wsHandler,
 				Map<String, Object> attributes) {
-			ServerHttpRequest rewritten = request instanceof ServletServerHttpRequest servlet
-					&& servlet.getServletRequest().getHeader(EXTENSIONS) != null
-							? new ServletServerHttpRequest(this.rewrite.apply(servlet.getServletRequest())) : request;
-			PerMessageDeflate.negotiateWith(this.minCompressedSize, () -> super.upgrade(rewritten, response,
+			ServerHttpRequest forTomcat = request;
+			if (request instanceof ServletServerHttpRequest servlet) {
+				HttpServletRequest servletRequest = servlet.getServletRequest();
+				if (servletRequest.getHeader(EXTENSIONS) != null) {
+					servletRequest = this.rewrite.apply(servletRequest);
+				}
+				forTomcat = new WithHeaders(new HeaderNamesHidden(servletRequest), request.getHeaders());
+			}
+			ServerHttpRequest upgraded = forTomcat;
+			PerMessageDeflate.negotiateWith(this.minCompressedSize, () -> super.upgrade(upgraded, response,
 					selectedProtocol, selectedExtensions, user, wsHandler, attributes));
+		}
+
+	}
+
+	/** A servlet request for Tomcat to upgrade, whose headers for Spring's session are the handshake's own. */
+	private static final class WithHeaders extends ServletServerHttpRequest {
+
+		private final HttpHeaders headers;
+
+		WithHeaders(HttpServletRequest request, HttpHeaders headers) {
+			super(request);
+			this.headers = headers;
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.headers;
+		}
+
+	}
+
+	/**
+	 * The request without the list of its header names. Tomcat's upgrade reads the headers it needs by name; given
+	 * the list, it also copies every header into its own handshake request, which the connection keeps for its whole
+	 * life beside Spring's copy in the session. That copy is only for JSR-356 configurators, which wsdeck has none
+	 * of, and it cost every idle session about 1.4 KB of heap (more for a browser's, which sends a dozen headers).
+	 */
+	static final class HeaderNamesHidden extends HttpServletRequestWrapper {
+
+		HeaderNamesHidden(HttpServletRequest request) {
+			super(request);
+		}
+
+		@Override
+		public Enumeration<String> getHeaderNames() {
+			return Collections.emptyEnumeration();
 		}
 
 	}
