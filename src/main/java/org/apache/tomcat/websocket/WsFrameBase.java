@@ -79,8 +79,10 @@ public abstract class WsFrameBase {
 
     // Attributes for control messages
     // They can appear in the middle of other messages so need separate attributes
-    private final ByteBuffer controlBufferBinary = ByteBuffer.allocate(125);
-    private final CharBuffer controlBufferText = CharBuffer.allocate(125);
+    // wsdeck: taken when a control frame's payload starts and dropped when the frame has been handled, rather than
+    // kept by every session for its whole life (control frames are rare: a pong per heartbeat, then a close); a
+    // close reason is decoded into a buffer of its own
+    private ByteBuffer controlBufferBinary;
 
     // Attributes of the current message
     private final CharsetDecoder utf8DecoderControl = StandardCharsets.UTF_8.newDecoder()
@@ -356,10 +358,17 @@ public abstract class WsFrameBase {
 
 
     private boolean processDataControl() throws IOException {
+        if (controlBufferBinary == null) {
+            // wsdeck: see controlBufferBinary
+            controlBufferBinary = ByteBuffer.allocate(125);
+        }
         TransformationResult tr = transformation.getMoreData(opCode, fin, rsv, controlBufferBinary);
         if (TransformationResult.UNDERFLOW.equals(tr)) {
             return false;
         }
+        // wsdeck: the frame is whole; whatever happens next, the next control frame takes a buffer of its own
+        ByteBuffer controlBufferBinary = this.controlBufferBinary;
+        this.controlBufferBinary = null;
         // Control messages have fixed message size so
         // TransformationResult.OVERFLOW is not possible here
 
@@ -383,10 +392,10 @@ public abstract class WsFrameBase {
                             "invalid close code " + code + ": RFC 6455 7.4 does not allow it in a close frame"));
                 }
                 if (controlBufferBinary.remaining() > 0) {
+                    CharBuffer controlBufferText = CharBuffer.allocate(controlBufferBinary.remaining());
                     CoderResult cr = utf8DecoderControl.decode(controlBufferBinary, controlBufferText, true);
                     if (cr.isError()) {
                         controlBufferBinary.clear();
-                        controlBufferText.clear();
                         // wsdeck: 1007, not 1002: the close frame is well formed, its reason is not UTF-8
                         throw new WsIOException(
                                 new CloseReason(CloseCodes.NOT_CONSISTENT, sm.getString("wsFrame.invalidUtf8Close")));
