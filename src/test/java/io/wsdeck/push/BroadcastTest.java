@@ -56,33 +56,10 @@ class BroadcastTest {
 	 */
 	@Test
 	void compressedSessionsGetEveryBroadcastWhole() {
-		WebSocketHttpHeaders deflate = new WebSocketHttpHeaders();
-		deflate.setSecWebSocketExtensions(List.of(new WebSocketExtension("permessage-deflate")));
-		List<WsClient> clients = new ArrayList<>();
-		try {
-			for (int i = 0; i < 6; i++) {
-				WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + this.port + "/ws/text"), deflate);
-				assertThat(client.session().getExtensions()).extracting(WebSocketExtension::getName)
-					.containsExactly("permessage-deflate");
-				assertThat(client.nextText()).isEqualTo("world");
-				clients.add(client);
-			}
-			String longNews = "{\"items\":[" + "{\"id\":12345,\"title\":\"compressible\"},".repeat(1500) + "{}]}";
-			List<String> news = List.of("news for everyone", "more news for everyone", "news for everyone",
-					"{\"text\":\"" + "compressible ".repeat(200) + "\"}", longNews,
-					longNews.substring(0, 30_000) + "\"different from here on\"" + longNews.substring(30_000));
-			for (String item : news) {
-				assertThat(post(item).getBody()).isEqualTo("{\"reached\":6}");
-			}
-			for (WsClient client : clients) {
-				for (String item : news) {
-					assertThat(client.nextText()).isEqualTo(item);
-				}
-			}
-		}
-		finally {
-			clients.forEach(WsClient::close);
-		}
+		String longNews = "{\"items\":[" + "{\"id\":12345,\"title\":\"compressible\"},".repeat(1500) + "{}]}";
+		broadcastToCompressedSessions(6, List.of("news for everyone", "more news for everyone", "news for everyone",
+				"{\"text\":\"" + "compressible ".repeat(200) + "\"}", longNews,
+				longNews.substring(0, 30_000) + "\"different from here on\"" + longNews.substring(30_000)));
 	}
 
 	/**
@@ -92,20 +69,29 @@ class BroadcastTest {
 	 */
 	@Test
 	void manyCompressedSessionsGetLongBroadcastsPostedBackToBackWhole() {
+		String base = "{\"items\":[" + "{\"id\":12345,\"title\":\"compressible\"},".repeat(1000);
+		broadcastToCompressedSessions(30, List.of(base + "1]}", base + "2]}", base.substring(0, 20_000) + "3]}",
+				base + "1]}", base + base + "4]}", base.substring(0, 9_000) + "5]}"));
+	}
+
+	/**
+	 * Opens {@code sessions} sessions that negotiate permessage-deflate, posts every item of {@code news} as a
+	 * broadcast, and checks that each session gets each whole, in order.
+	 */
+	private void broadcastToCompressedSessions(int sessions, List<String> news) {
 		WebSocketHttpHeaders deflate = new WebSocketHttpHeaders();
 		deflate.setSecWebSocketExtensions(List.of(new WebSocketExtension("permessage-deflate")));
 		List<WsClient> clients = new ArrayList<>();
 		try {
-			for (int i = 0; i < 30; i++) {
+			for (int i = 0; i < sessions; i++) {
 				WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + this.port + "/ws/text"), deflate);
+				assertThat(client.session().getExtensions()).extracting(WebSocketExtension::getName)
+					.containsExactly("permessage-deflate");
 				assertThat(client.nextText()).isEqualTo("world");
 				clients.add(client);
 			}
-			String base = "{\"items\":[" + "{\"id\":12345,\"title\":\"compressible\"},".repeat(1000);
-			List<String> news = List.of(base + "1]}", base + "2]}", base.substring(0, 20_000) + "3]}", base + "1]}",
-					base + base + "4]}", base.substring(0, 9_000) + "5]}");
 			for (String item : news) {
-				assertThat(post(item).getBody()).isEqualTo("{\"reached\":30}");
+				assertThat(post(item).getBody()).isEqualTo("{\"reached\":" + sessions + "}");
 			}
 			for (WsClient client : clients) {
 				for (String item : news) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.DataFormatException;
 
 import org.junit.jupiter.api.Test;
 
@@ -111,7 +112,7 @@ class SharedCompressionTest {
 		List<List<MessagePart>> sent = sendShared(serverSide(false), other);
 
 		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
-		assertThat(inflate(joined(sent.stream().flatMap(List::stream).toList()))).isEqualTo(other);
+		assertThat(inflated(sent)).isEqualTo(other);
 	}
 
 	/** A broadcast that goes on where the one before ended, or ends where it went on, is compressed itself. */
@@ -128,8 +129,8 @@ class SharedCompressionTest {
 		List<List<MessagePart>> sentShorter = sendShared(serverSide(false), shorter);
 
 		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
-		assertThat(inflate(joined(sentLonger.stream().flatMap(List::stream).toList()))).isEqualTo(longer);
-		assertThat(inflate(joined(sentShorter.stream().flatMap(List::stream).toList()))).isEqualTo(shorter);
+		assertThat(inflated(sentLonger)).isEqualTo(longer);
+		assertThat(inflated(sentShorter)).isEqualTo(shorter);
 	}
 
 	@Test
@@ -141,7 +142,7 @@ class SharedCompressionTest {
 		List<List<MessagePart>> sent = sendShared(serverSide(false), message);
 
 		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
-		assertThat(inflate(joined(sent.stream().flatMap(List::stream).toList()))).isEqualTo(message);
+		assertThat(inflated(sent)).isEqualTo(message);
 	}
 
 	@Test
@@ -183,6 +184,11 @@ class SharedCompressionTest {
 			}
 		});
 		return sent;
+	}
+
+	/** The message the frames each part gave inflate to, as a client receives them. */
+	private static byte[] inflated(List<List<MessagePart>> sent) throws DataFormatException {
+		return inflate(joined(sent.stream().flatMap(List::stream).toList()));
 	}
 
 	private static byte[] joined(List<MessagePart> frames) {
