@@ -74,17 +74,21 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 		public void upgrade(ServerHttpRequest request, ServerHttpResponse response, String selectedProtocol,
 				List<WebSocketExtension> selectedExtensions, java.security.Principal user, WebSocketHandler wsHandler,
 				Map<String, Object> attributes) {
-			ServerHttpRequest forTomcat = request;
-			if (request instanceof ServletServerHttpRequest servlet) {
-				HttpServletRequest servletRequest = servlet.getServletRequest();
-				if (servletRequest.getHeader(EXTENSIONS) != null) {
-					servletRequest = this.rewrite.apply(servletRequest);
-				}
-				forTomcat = new WithHeaders(new HeaderNamesHidden(servletRequest), request.getHeaders());
-			}
-			ServerHttpRequest upgraded = forTomcat;
-			PerMessageDeflate.negotiateWith(this.minCompressedSize, () -> super.upgrade(upgraded, response,
+			ServerHttpRequest forTomcat = forTomcat(request);
+			PerMessageDeflate.negotiateWith(this.minCompressedSize, () -> super.upgrade(forTomcat, response,
 					selectedProtocol, selectedExtensions, user, wsHandler, attributes));
+		}
+
+		/** The request as Tomcat's upgrade should read it, with Spring's session given the headers as they came. */
+		private ServerHttpRequest forTomcat(ServerHttpRequest request) {
+			if (!(request instanceof ServletServerHttpRequest servlet)) {
+				return request;
+			}
+			HttpServletRequest servletRequest = servlet.getServletRequest();
+			if (servletRequest.getHeader(EXTENSIONS) != null) {
+				servletRequest = this.rewrite.apply(servletRequest);
+			}
+			return new WithHeaders(new HeaderNamesHidden(servletRequest), request.getHeaders());
 		}
 
 	}
