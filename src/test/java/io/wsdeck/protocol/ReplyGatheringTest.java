@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The replies to what one read brought leave in one write (the {@code wsdeck:} change in Tomcat's
  * WsRemoteEndpointImplBase), in the order of the messages, with anything that may not wait (a large message, a
- * close) written after the replies gathered before it.
+ * close) written after the replies gathered before it; a close in the same write as them.
  */
 class ReplyGatheringTest extends WireTest {
 
@@ -78,6 +78,22 @@ class ReplyGatheringTest extends WireTest {
 			assertThat(ws.readText()).isEqualTo("one");
 			assertThat(ws.readText()).isEqualTo("two");
 			assertThat(ws.readClose().code()).isEqualTo(1000);
+			assertThat(ws.awaitEndOfStream(TCP_CLOSE)).isTrue();
+		}
+	}
+
+	@Test
+	void aCloseInTheSameReadLeavesInTheWriteOfTheRepliesBeforeIt() throws IOException {
+		try (RawWebSocket ws = open("/ws/echo")) {
+			InputStream in = ws.socket().getInputStream();
+			ws.send(RawFrame.text("one"), RawFrame.text("two"), RawFrame.close(1000, "done"));
+
+			// Written on its own, the close frame would be missing from the first read (see the first test).
+			byte[] buffer = new byte[1024];
+			int read = in.read(buffer);
+			byte[] echoesThenClose = { (byte) 0x81, 3, 'o', 'n', 'e', (byte) 0x81, 3, 't', 'w', 'o', (byte) 0x88, 6, 0x03,
+					(byte) 0xE8, 'd', 'o', 'n', 'e' };
+			assertThat(Arrays.copyOf(buffer, read)).as("the first read").isEqualTo(echoesThenClose);
 			assertThat(ws.awaitEndOfStream(TCP_CLOSE)).isTrue();
 		}
 	}

@@ -73,8 +73,10 @@ import org.apache.tomcat.util.res.StringManager;
  * read ({@link #startReadBatch} to {@link #endReadBatch}), small blocking sends from its thread (echoes, pongs) go
  * into the output buffer, Tomcat's own batching mechanism, and the buffer is written once at the end of the read
  * (or when it fills). Any other send first writes what was gathered, so the order on the wire is the order of the
- * sends, and a close frame, a send from another thread (a push, a ping) or a large message never waits in the
- * buffer. The output buffer is lent from the thread between batches, as WsFrameBase lends its buffers.</li>
+ * sends, and a send from another thread (a push, a ping) or a large message never waits in the buffer. A close
+ * frame does not wait either: it goes after what was gathered and leaves with it in one write, as when a client
+ * sends its last message and its close together. The output buffer is lent from the thread between batches, as
+ * WsFrameBase lends its buffers.</li>
  * </ol>
  */
 public abstract class WsRemoteEndpointImplBase implements RemoteEndpoint {
@@ -416,9 +418,9 @@ public abstract class WsRemoteEndpointImplBase implements RemoteEndpoint {
         if (opCode != Constants.INTERNAL_OPCODE_FLUSH) {
             if (mayGather(opCode, payload)) {
                 gathering.set(true);
-            } else {
+            } else if (opCode != Constants.OPCODE_CLOSE) {
                 flushGathered();
-            }
+            } // a close frame takes what was gathered with it (writeMessagePart)
         }
         wsSession.updateLastActiveWrite();
 
@@ -657,6 +659,14 @@ public abstract class WsRemoteEndpointImplBase implements RemoteEndpoint {
         writeHeader(headerBuffer, mp.isFin(), mp.getRsv(), mp.getOpCode(), isMasked(), mp.getPayload(), mask, first);
         headerBuffer.flip();
 
+        // wsdeck: a close frame joins the replies gathered before it, and they leave together in one write
+        if (mp.getOpCode() == Constants.OPCODE_CLOSE && gathering.getAndSet(false)) {
+            SendHandler written = new OutputBufferFlushSendHandler(outputBuffer(), mp.getEndHandler(), this);
+            new OutputBufferSendHandler(written, mp.getBlockingWriteTimeoutExpiry(), headerBuffer, mp.getPayload(), mask,
+                    outputBuffer(), true, this).write();
+            updateStats(payloadSize);
+            return;
+        }
         // wsdeck: gathered sends are batched
         boolean batched = getBatchingAllowed() || gathering.get();
         if (batched || isMasked()) {
