@@ -98,6 +98,24 @@ class ReplyGatheringTest extends WireTest {
 		}
 	}
 
+	@Test
+	void aCloseAfterMoreThanTheBufferHoldsFollowsEveryEcho() throws IOException {
+		try (RawWebSocket ws = open("/ws/echo")) {
+			List<RawFrame> frames = new ArrayList<>();
+			for (int i = 0; i < 7; i++) {
+				frames.add(RawFrame.text(i + "x".repeat(3_000))); // gathered, 21 KB: the output buffer fills twice
+			}
+			frames.add(RawFrame.close(1000, "done"));
+			ws.send(frames);
+
+			for (int i = 0; i < 7; i++) {
+				assertThat(ws.readText()).isEqualTo(i + "x".repeat(3_000));
+			}
+			assertThat(ws.readClose().code()).isEqualTo(1000);
+			assertThat(ws.awaitEndOfStream(TCP_CLOSE)).isTrue();
+		}
+	}
+
 	private static String text(RawFrame frame) {
 		return new String(frame.payload(), StandardCharsets.UTF_8);
 	}
