@@ -418,9 +418,9 @@ public abstract class WsRemoteEndpointImplBase implements RemoteEndpoint {
         if (opCode != Constants.INTERNAL_OPCODE_FLUSH) {
             if (mayGather(opCode, payload)) {
                 gathering.set(true);
-            } else if (opCode != Constants.OPCODE_CLOSE) {
+            } else if (opCode != Constants.OPCODE_CLOSE) { // a close takes what was gathered (writeMessagePart)
                 flushGathered();
-            } // a close frame takes what was gathered with it (writeMessagePart)
+            }
         }
         wsSession.updateLastActiveWrite();
 
@@ -660,19 +660,16 @@ public abstract class WsRemoteEndpointImplBase implements RemoteEndpoint {
         headerBuffer.flip();
 
         // wsdeck: a close frame joins the replies gathered before it, and they leave together in one write
-        if (mp.getOpCode() == Constants.OPCODE_CLOSE && gathering.getAndSet(false)) {
-            SendHandler written = new OutputBufferFlushSendHandler(outputBuffer(), mp.getEndHandler(), this);
-            new OutputBufferSendHandler(written, mp.getBlockingWriteTimeoutExpiry(), headerBuffer, mp.getPayload(), mask,
-                    outputBuffer(), true, this).write();
-            updateStats(payloadSize);
-            return;
-        }
+        boolean joinsGathered = mp.getOpCode() == Constants.OPCODE_CLOSE && gathering.getAndSet(false);
         // wsdeck: gathered sends are batched
-        boolean batched = getBatchingAllowed() || gathering.get();
-        if (batched || isMasked()) {
+        boolean batched = !joinsGathered && (getBatchingAllowed() || gathering.get());
+        if (batched || isMasked() || joinsGathered) {
             // Need to write via output buffer
+            // wsdeck: which goes back to the thread's spares once a close has taken what was gathered
+            SendHandler completion = joinsGathered ?
+                    new OutputBufferFlushSendHandler(outputBuffer(), mp.getEndHandler(), this) : mp.getEndHandler();
             OutputBufferSendHandler obsh =
-                    new OutputBufferSendHandler(mp.getEndHandler(), mp.getBlockingWriteTimeoutExpiry(), headerBuffer,
+                    new OutputBufferSendHandler(completion, mp.getBlockingWriteTimeoutExpiry(), headerBuffer,
                             mp.getPayload(), mask, outputBuffer(), !batched, this);
             obsh.write();
         } else {
