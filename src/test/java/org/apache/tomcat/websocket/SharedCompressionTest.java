@@ -106,13 +106,8 @@ class SharedCompressionTest {
 		byte[] message = json(100_000, 2);
 		byte[] other = message.clone();
 		other[3 * PART + 5] ^= 1;
-		long sharedBefore = PerMessageDeflate.sharedCompressions();
 
-		sendShared(serverSide(false), message);
-		List<List<MessagePart>> sent = sendShared(serverSide(false), other);
-
-		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
-		assertThat(inflated(sent)).isEqualTo(other);
+		assertCompressedItselfAfter(message, other);
 	}
 
 	/** A broadcast that goes on where the one before ended, or ends where it went on, is compressed itself. */
@@ -136,13 +131,8 @@ class SharedCompressionTest {
 	@Test
 	void aBroadcastLongerThanTheLimitIsNotKept() throws Exception {
 		byte[] message = json(1024 * 1024 + 1, 4);
-		long sharedBefore = PerMessageDeflate.sharedCompressions();
 
-		sendShared(serverSide(false), message);
-		List<List<MessagePart>> sent = sendShared(serverSide(false), message);
-
-		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
-		assertThat(inflated(sent)).isEqualTo(message);
+		assertCompressedItselfAfter(message, message);
 	}
 
 	@Test
@@ -171,6 +161,17 @@ class SharedCompressionTest {
 		MessagePart[] compressed = new MessagePart[1];
 		PerMessageDeflate.sendShared(() -> compressed[0] = compress(deflate, message));
 		return compressed[0];
+	}
+
+	/** A broadcast of {@code before}, then one of {@code message}: the second shares nothing and inflates to itself. */
+	private static void assertCompressedItselfAfter(byte[] before, byte[] message) throws Exception {
+		long sharedBefore = PerMessageDeflate.sharedCompressions();
+
+		sendShared(serverSide(false), before);
+		List<List<MessagePart>> sent = sendShared(serverSide(false), message);
+
+		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isZero();
+		assertThat(inflated(sent)).isEqualTo(message);
 	}
 
 	/** Sends {@code message} as a broadcast in parts of Tomcat's buffer size; the frames that each part gave. */
