@@ -57,7 +57,8 @@ class PackagedJarIT {
 
 	@Test
 	void sigtermClosesEverySessionWith1001AndExitsZeroWithinTheShutdownTimeout() throws Exception {
-		PackagedJar jar = PackagedJar.start(this.workDir, "--wsdeck.shutdown.timeout=5s");
+		PackagedJar jar = PackagedJar.start(this.workDir, "--wsdeck.shutdown.timeout=5s",
+				"--wsdeck.logging.console-flush-delay=1s");
 		try (WsClient client = WsClient.connect(jar.port(), "/ws?tick=100")) {
 			assertThat(client.nextText()).isEqualTo("world");
 			long start = System.nanoTime();
@@ -69,6 +70,9 @@ class PackagedJarIT {
 			assertThat(jar.process().waitFor(10, TimeUnit.SECONDS)).as("exited within 10 s").isTrue();
 			assertThat(jar.process().exitValue()).isZero();
 			assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+			// INFO lines wait up to wsdeck.logging.console-flush-delay (1 s here, longer than the shutdown takes)
+			// for company; stopping writes the last ones.
+			assertThat(Files.readString(jar.output())).containsPattern("Closed session \\S+ on mixed: 1001 ");
 		}
 		finally {
 			jar.close();

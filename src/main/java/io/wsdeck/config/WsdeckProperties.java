@@ -36,6 +36,7 @@ public record WsdeckProperties(
 		@Valid @DefaultValue Access access,
 		@Valid @DefaultValue Heartbeat heartbeat,
 		@Valid @DefaultValue Shutdown shutdown,
+		@Valid @DefaultValue Logging logging,
 		@Valid @DefaultValue Admin admin,
 		@Valid @DefaultValue Tls tls) {
 
@@ -210,6 +211,24 @@ public record WsdeckProperties(
 	 * @param timeout how long to wait for clients to answer the 1001 close before the server stops anyway
 	 */
 	public record Shutdown(@DefaultValue("10s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 10) Duration timeout) {
+	}
+
+	/**
+	 * Console logging (applied by {@code io.wsdeck.logging.BatchedConsoleLoggingSystem}, which reads the same
+	 * property before this tree is bound).
+	 * @param consoleFlushDelay how long a console line below WARN may wait to share one write with the lines after
+	 *        it; WARN and above are written at once, with everything before them; 0 writes every line at once
+	 */
+	public record Logging(@DefaultValue(Logging.DEFAULT_CONSOLE_FLUSH_DELAY) @NotNull
+			@DurationMin(millis = 0, message = "wsdeck.logging.console-flush-delay must be between 0ms and 1s")
+			@DurationMax(seconds = Logging.MAX_CONSOLE_FLUSH_DELAY_SECONDS,
+					message = "wsdeck.logging.console-flush-delay must be between 0ms and 1s") Duration consoleFlushDelay) {
+
+		public static final String CONSOLE_FLUSH_DELAY = "wsdeck.logging.console-flush-delay";
+
+		public static final String DEFAULT_CONSOLE_FLUSH_DELAY = "10ms";
+
+		public static final int MAX_CONSOLE_FLUSH_DELAY_SECONDS = 1;
 	}
 
 	/**

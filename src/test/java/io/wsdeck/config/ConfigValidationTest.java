@@ -1,6 +1,7 @@
 package io.wsdeck.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,7 @@ class ConfigValidationTest {
 			assertThat(properties.limits().maxMessageSize().toMegabytes()).isEqualTo(16);
 			assertThat(properties.push().minTick().toMillis()).isEqualTo(50);
 			assertThat(properties.admin().hasToken()).isFalse();
+			assertThat(properties.logging().consoleFlushDelay()).isEqualTo(Duration.ofMillis(10));
 		});
 	}
 
@@ -83,6 +85,12 @@ class ConfigValidationTest {
 			assertThat(tls.port()).isEqualTo(8443);
 			assertThat(tls.directory()).isEqualTo(Path.of(System.getProperty("user.home"), ".wsdeck", "tls"));
 		});
+	}
+
+	@Test
+	void consoleFlushDelayOverASecondFailsNamingTheProperty() {
+		assertStartupFailsNaming("wsdeck.logging.console-flush-delay must be between 0ms and 1s",
+				"wsdeck.logging.console-flush-delay=5s");
 	}
 
 	@Test
