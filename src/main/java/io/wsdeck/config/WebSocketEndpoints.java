@@ -26,6 +26,8 @@ import io.wsdeck.session.SessionRegistry;
 import io.wsdeck.session.SessionSettings;
 import io.wsdeck.session.SessionSupport;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -112,12 +114,20 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 		interceptors.add(new TickRequest(this.refusal, push.minTick(), push.maxTick(), endpoint.takesTextPushes()));
 		interceptors.add(new QuotaCheck(this.refusal, this.quota));
 		// Spring always appends its own origin interceptor (same-origin only unless given patterns); it gets the
-		// same patterns, so it passes whatever OriginCheck, which explains its refusals, has passed.
+		// same patterns, so it passes whatever OriginCheck, which explains its refusals, has passed, and is then
+		// taken out again (oneOriginCheckPerEndpoint).
 		handlers.addHandler(handler, path)
 			.setHandshakeHandler(
 					new WsdeckHandshakeHandler(endpoints.subprotocols(), this.properties.compression()))
 			.addInterceptors(interceptors.toArray(HandshakeInterceptor[]::new))
 			.setAllowedOriginPatterns(endpoints.allowedOrigins().toArray(String[]::new));
+	}
+
+	/** Runs once every bean exists, before the server takes requests. */
+	@Bean
+	static SmartInitializingSingleton oneOriginCheckPerEndpoint(
+			@Qualifier("webSocketHandlerMapping") ObjectProvider<HandlerMapping> webSocketMapping) {
+		return () -> OriginCheck.dropSpringsRepeat(webSocketMapping.getObject());
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.wsdeck.handshake;
 
 import java.io.IOException;
+import java.util.Collection;
 
 import io.wsdeck.support.RawHttpResponse;
 import io.wsdeck.support.RawUpgradeRequest;
@@ -10,9 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
+import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +73,18 @@ class OriginCheckTest {
 		@ValueSource(strings = { "https://evil.test", "null", "http://localhost:3000" })
 		void everyOriginIsUpgraded(String origin) throws IOException {
 			assertThat(handshake(this.port, origin).status()).isEqualTo(101);
+		}
+
+		@Test
+		void eachEndpointChecksTheOriginOnceNotAgainInSpringsOwnInterceptor(
+				@Qualifier("webSocketHandlerMapping") @Autowired HandlerMapping mapping) {
+			Collection<Object> endpoints = ((AbstractUrlHandlerMapping) mapping).getHandlerMap().values();
+
+			assertThat(endpoints).hasSize(5).allSatisfy((endpoint) -> assertThat(
+					((WebSocketHttpRequestHandler) endpoint).getHandshakeInterceptors())
+				.filteredOn(OriginHandshakeInterceptor.class::isInstance)
+				.singleElement()
+				.isInstanceOf(OriginCheck.class));
 		}
 
 	}
