@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -82,12 +83,12 @@ public class BufferedConsoleAppender extends ConsoleAppender<ILoggingEvent> {
 		boolean now = this.timer == null || event.getLevel().isGreaterOrEqual(Level.WARN);
 		this.handOver.lock();
 		try {
-			while (this.pending.size() >= MAX_PENDING) {
+			// Only a writing thread takes lines away; with none (its write failed), this thread becomes the writer.
+			while (this.writing && this.pending.size() >= MAX_PENDING) {
 				this.taken.awaitUninterruptibly();
 			}
 			this.pending.write(line, 0, line.length);
-			if (!now && this.pending.size() < WRITE_AT) {
-				scheduleFlush();
+			if (!now && this.pending.size() < WRITE_AT && scheduleFlush()) {
 				return;
 			}
 			if (this.writing) {
@@ -101,12 +102,18 @@ public class BufferedConsoleAppender extends ConsoleAppender<ILoggingEvent> {
 		writeUntilNothingPending();
 	}
 
-	/** Called holding {@link #handOver}. */
-	private void scheduleFlush() {
+	/** Called holding {@link #handOver}; false when the timer has been shut down (the appender is stopping). */
+	private boolean scheduleFlush() {
 		if (!this.flushScheduled) {
+			try {
+				this.timer.schedule(this::flushFromTimer, this.flushDelay.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				return false;
+			}
 			this.flushScheduled = true;
-			this.timer.schedule(this::flushFromTimer, this.flushDelay.toNanos(), TimeUnit.NANOSECONDS);
 		}
+		return true;
 	}
 
 	private void flushFromTimer() {
@@ -180,18 +187,21 @@ public class BufferedConsoleAppender extends ConsoleAppender<ILoggingEvent> {
 		}
 	}
 
-	/** Waits for a write in progress, then writes what is left, before Logback lets go of the stream. */
+	/**
+	 * Waits for a write in progress, then writes what is left, before Logback lets go of the stream. The timer goes
+	 * first, so that a line logged meanwhile is written by its own thread rather than left to a timer that is gone.
+	 */
 	@Override
 	public void stop() {
 		if (isStarted()) {
+			if (this.timer != null) {
+				this.timer.shutdownNow();
+			}
 			try {
 				writeWhatIsPending();
 			}
 			catch (IOException ex) {
 				addError("Could not write the last console lines", ex);
-			}
-			if (this.timer != null) {
-				this.timer.shutdownNow();
 			}
 		}
 		super.stop();

@@ -1,6 +1,7 @@
 package io.wsdeck.logging;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -145,6 +146,29 @@ class BufferedConsoleAppenderTest {
 		assertThat(this.console.text().split("\n")).hasSize(2_001);
 	}
 
+	@Test
+	void loggersHeldBackByAWriteThatFailsAreLetGo() throws Exception {
+		Logger log = logger(Duration.ofSeconds(30));
+		this.console.close();
+		Thread writer = new Thread(() -> log.warn("stuck"));
+		writer.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.console.blockedWrites() == 1);
+		Thread logger = new Thread(() -> {
+			for (int i = 0; i < 2_000; i++) {
+				log.info("x".repeat(1023));
+			}
+		});
+		logger.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> logger.getState() == Thread.State.WAITING);
+
+		this.console.failWrites(); // the stuck write ends in an IOException, as on a closed pipe
+		this.console.open();
+
+		logger.join(TimeUnit.SECONDS.toMillis(10));
+		assertThat(logger.isAlive()).as("logger still held back").isFalse();
+		assertThat(this.appender.isStarted()).as("stopped by Logback after the failed write").isFalse();
+	}
+
 	private Logger logger(Duration flushDelay) {
 		this.context.setMDCAdapter(new LogbackMDCAdapter());
 		PatternLayoutEncoder encoder = new PatternLayoutEncoder();
@@ -173,13 +197,15 @@ class BufferedConsoleAppenderTest {
 
 		private volatile CountDownLatch reading = new CountDownLatch(0);
 
+		private volatile boolean failing;
+
 		@Override
-		public void write(int b) {
+		public void write(int b) throws IOException {
 			write(new byte[] { (byte) b }, 0, 1);
 		}
 
 		@Override
-		public void write(byte[] b, int off, int len) {
+		public void write(byte[] b, int off, int len) throws IOException {
 			if (this.reading.getCount() > 0) {
 				this.blocked.incrementAndGet();
 				try {
@@ -188,6 +214,9 @@ class BufferedConsoleAppenderTest {
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 				}
+			}
+			if (this.failing) {
+				throw new IOException("Broken pipe");
 			}
 			synchronized (this.bytes) {
 				this.bytes.write(b, off, len);
@@ -216,6 +245,10 @@ class BufferedConsoleAppenderTest {
 
 		void open() {
 			this.reading.countDown();
+		}
+
+		void failWrites() {
+			this.failing = true;
 		}
 
 	}
