@@ -28,6 +28,11 @@ import static org.awaitility.Awaitility.await;
 /** The console appender on a real Logback context, its console replaced by a stream that records each write. */
 class BufferedConsoleAppenderTest {
 
+	/** Lines of {@link #LINE_BYTES} a held-back logger tries to log: about 2 MB, twice what may wait. */
+	private static final int LINES = 2_000;
+
+	private static final int LINE_BYTES = 1029;
+
 	private final LoggerContext context = new LoggerContext();
 
 	private final Console console = new Console();
@@ -121,45 +126,22 @@ class BufferedConsoleAppenderTest {
 	@Test
 	void aConsoleThatStopsReadingHoldsLoggersBackInsteadOfFillingTheHeap() throws Exception {
 		Logger log = logger(Duration.ofSeconds(30));
-		this.console.close(); // the next write blocks until the console reads again
-		Thread writer = new Thread(() -> log.warn("stuck"));
-		writer.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.console.blockedWrites() == 1);
-
-		String line = "x".repeat(1023); // 1 KiB with the level and newline: INFO x...x\n is 1,029 bytes
 		AtomicInteger logged = new AtomicInteger();
-		Thread logger = new Thread(() -> {
-			for (int i = 0; i < 2_000; i++) {
-				log.info(line);
-				logged.incrementAndGet();
-			}
-		});
-		logger.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> logger.getState() == Thread.State.WAITING);
-		assertThat(logged.get() * 1029L).as("bytes waiting when the logger was held back")
-			.isBetween((long) BufferedConsoleAppender.MAX_PENDING - 1029, (long) BufferedConsoleAppender.MAX_PENDING + 1029);
+		Thread logger = heldBackBehindAStuckWrite(log, logged);
+		assertThat((long) logged.get() * LINE_BYTES).as("bytes waiting when the logger was held back")
+			.isBetween((long) BufferedConsoleAppender.MAX_PENDING - LINE_BYTES,
+					(long) BufferedConsoleAppender.MAX_PENDING + LINE_BYTES);
 
 		this.console.open();
 		logger.join(TimeUnit.SECONDS.toMillis(30));
-		writer.join(TimeUnit.SECONDS.toMillis(30));
 		this.context.stop();
-		assertThat(this.console.text().split("\n")).hasSize(2_001);
+		assertThat(this.console.text().split("\n")).hasSize(1 + LINES);
 	}
 
 	@Test
 	void loggersHeldBackByAWriteThatFailsAreLetGo() throws Exception {
 		Logger log = logger(Duration.ofSeconds(30));
-		this.console.close();
-		Thread writer = new Thread(() -> log.warn("stuck"));
-		writer.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.console.blockedWrites() == 1);
-		Thread logger = new Thread(() -> {
-			for (int i = 0; i < 2_000; i++) {
-				log.info("x".repeat(1023));
-			}
-		});
-		logger.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> logger.getState() == Thread.State.WAITING);
+		Thread logger = heldBackBehindAStuckWrite(log, new AtomicInteger());
 
 		this.console.failWrites(); // the stuck write ends in an IOException, as on a closed pipe
 		this.console.open();
@@ -167,6 +149,23 @@ class BufferedConsoleAppenderTest {
 		logger.join(TimeUnit.SECONDS.toMillis(10));
 		assertThat(logger.isAlive()).as("logger still held back").isFalse();
 		assertThat(this.appender.isStarted()).as("stopped by Logback after the failed write").isFalse();
+	}
+
+	/** A console that stops reading under a WARN line, and a thread logging {@link #LINES} lines of 1 KiB after it. */
+	private Thread heldBackBehindAStuckWrite(Logger log, AtomicInteger logged) {
+		this.console.close(); // the next write blocks until the console reads again
+		new Thread(() -> log.warn("stuck")).start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.console.blockedWrites() == 1);
+		String line = "x".repeat(LINE_BYTES - "INFO \n".length());
+		Thread logger = new Thread(() -> {
+			for (int i = 0; i < LINES; i++) {
+				log.info(line);
+				logged.incrementAndGet();
+			}
+		});
+		logger.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> logger.getState() == Thread.State.WAITING);
+		return logger;
 	}
 
 	private Logger logger(Duration flushDelay) {
