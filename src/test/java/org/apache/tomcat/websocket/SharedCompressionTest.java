@@ -42,15 +42,9 @@ class SharedCompressionTest {
 		Transformation first = serverSide(false);
 		Transformation second = serverSide(false);
 
-		MessagePart sent = compressShared(first, BROADCAST);
-		long sharedBefore = PerMessageDeflate.sharedCompressions();
-		MessagePart shared = compressShared(second, BROADCAST);
+		MessagePart shared = assertSecondSendShares(first, second, BROADCAST);
 
-		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isEqualTo(1);
-
-		assertThat(bytes(shared)).isEqualTo(bytes(sent));
 		assertThat(shared.getRsv()).as("RSV1 marks the frame compressed").isEqualTo(0b100);
-		assertThat(inflate(bytes(shared))).isEqualTo(BROADCAST);
 		assertThat(inflate(bytes(compressShared(second, OTHER)))).as("a different message").isEqualTo(OTHER);
 		assertThat(inflate(bytes(compressShared(first, BROADCAST)))).as("the first message again")
 			.isEqualTo(BROADCAST);
@@ -62,9 +56,12 @@ class SharedCompressionTest {
 		for (int i = 0; i < message.length; i++) {
 			message[i] = (byte) ('a' + (i * 7 + i / 13) % 26);
 		}
-		Transformation first = serverSide(false);
-		Transformation second = serverSide(false);
+		assertSecondSendShares(serverSide(false), serverSide(false), message);
+	}
 
+	/** The second session's send of the message shares the first's compression: the same bytes, sent once more. */
+	private static MessagePart assertSecondSendShares(Transformation first, Transformation second, byte[] message)
+			throws Exception {
 		MessagePart sent = compressShared(first, message);
 		long sharedBefore = PerMessageDeflate.sharedCompressions();
 		MessagePart shared = compressShared(second, message);
@@ -72,6 +69,7 @@ class SharedCompressionTest {
 		assertThat(PerMessageDeflate.sharedCompressions() - sharedBefore).as("sends that shared").isEqualTo(1);
 		assertThat(bytes(shared)).isEqualTo(bytes(sent));
 		assertThat(inflate(bytes(shared))).isEqualTo(message);
+		return shared;
 	}
 
 	/**
