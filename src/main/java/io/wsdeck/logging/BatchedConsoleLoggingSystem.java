@@ -11,7 +11,6 @@ import io.wsdeck.config.WsdeckProperties;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.logging.LogFile;
 import org.springframework.boot.logging.LoggingInitializationContext;
 import org.springframework.boot.logging.LoggingSystem;
@@ -69,7 +68,7 @@ public class BatchedConsoleLoggingSystem extends LogbackLoggingSystem {
 	 * of range gets the default here; binding {@code WsdeckProperties} then stops startup with a message naming it.
 	 */
 	static Duration flushDelay(Environment environment) {
-		Duration fallback = DurationStyle.detectAndParse(WsdeckProperties.Logging.DEFAULT_CONSOLE_FLUSH_DELAY);
+		Duration fallback = BufferedConsoleAppender.DEFAULT_FLUSH_DELAY;
 		if (environment == null) {
 			return fallback;
 		}

@@ -13,6 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import io.wsdeck.config.WsdeckProperties;
+
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Logback's console appender, writing lines in batches: a line waits at most {@link #setFlushDelay flush delay}
@@ -29,6 +32,10 @@ import ch.qos.logback.core.ConsoleAppender;
  */
 public class BufferedConsoleAppender extends ConsoleAppender<ILoggingEvent> {
 
+	/** wsdeck's default for {@code wsdeck.logging.console-flush-delay}. */
+	static final Duration DEFAULT_FLUSH_DELAY = DurationStyle
+		.detectAndParse(WsdeckProperties.Logging.DEFAULT_CONSOLE_FLUSH_DELAY);
+
 	/** Bytes waiting beyond which a logging thread waits for them to be written. */
 	static final int MAX_PENDING = 1 << 20;
 
@@ -40,7 +47,7 @@ public class BufferedConsoleAppender extends ConsoleAppender<ILoggingEvent> {
 	/** Signalled whenever the waiting lines are taken for writing or no one is writing any more. */
 	private final Condition taken = this.handOver.newCondition();
 
-	private Duration flushDelay = Duration.ofMillis(10);
+	private Duration flushDelay = DEFAULT_FLUSH_DELAY;
 
 	private ScheduledThreadPoolExecutor timer;
 
