@@ -139,6 +139,8 @@ public class BufferedConsoleAppender extends ConsoleAppender<ILoggingEvent> {
 			writeUntilNothingPending();
 		}
 		catch (IOException ex) {
+			// As Logback's own appender does when a logging thread's write fails.
+			this.started = false;
 			addError("Could not write to the console", ex);
 		}
 	}

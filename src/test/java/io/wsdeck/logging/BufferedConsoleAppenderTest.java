@@ -66,6 +66,15 @@ class BufferedConsoleAppenderTest {
 	}
 
 	@Test
+	void aTimedWriteThatFailsStopsTheAppenderAsLogbacksOwnWould() {
+		Logger log = logger(Duration.ofMillis(20));
+		this.console.failWrites();
+		log.info("opened 1");
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.appender.isStarted());
+	}
+
+	@Test
 	void aZeroDelayWritesEveryLineAtOnce() {
 		Logger log = logger(Duration.ZERO);
 		log.info("opened 1");
