@@ -220,15 +220,17 @@ public record WsdeckProperties(
 	 *        it; WARN and above are written at once, with everything before them; 0 writes every line at once
 	 */
 	public record Logging(@DefaultValue(Logging.DEFAULT_CONSOLE_FLUSH_DELAY) @NotNull
-			@DurationMin(millis = 0, message = "wsdeck.logging.console-flush-delay must be between 0ms and 1s")
-			@DurationMax(seconds = Logging.MAX_CONSOLE_FLUSH_DELAY_SECONDS,
-					message = "wsdeck.logging.console-flush-delay must be between 0ms and 1s") Duration consoleFlushDelay) {
+			@DurationMin(millis = 0, message = Logging.OUT_OF_RANGE)
+			@DurationMax(seconds = Logging.MAX_CONSOLE_FLUSH_DELAY_SECONDS, message = Logging.OUT_OF_RANGE)
+			Duration consoleFlushDelay) {
 
 		public static final String CONSOLE_FLUSH_DELAY = "wsdeck.logging.console-flush-delay";
 
 		public static final String DEFAULT_CONSOLE_FLUSH_DELAY = "10ms";
 
 		public static final int MAX_CONSOLE_FLUSH_DELAY_SECONDS = 1;
+
+		static final String OUT_OF_RANGE = CONSOLE_FLUSH_DELAY + " must be between 0ms and 1s";
 	}
 
 	/**
