@@ -2,6 +2,7 @@ package io.wsdeck;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The jar as an operator runs it: {@code java -jar} from a directory that is not the project, with the packaged
@@ -30,6 +32,11 @@ class PackagedJarIT {
 			try (WsClient client = WsClient.connect(jar.port(), "/ws")) {
 				assertThat(client.nextText()).isEqualTo("world");
 			}
+			// the log says where to connect, and why there is no wss (the packaged defaults name no certificate)
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readString(jar.output()))
+				.contains("ws://localhost:" + jar.port() + "/ws (text and binary; also /ws/text, /ws/binary, /ws/echo "
+						+ "and /ws/lab) and the page at http://localhost:" + jar.port() + "/")
+				.contains("No wss: no certificate. Name an SSL bundle in wsdeck.tls.bundle"));
 		}
 	}
 

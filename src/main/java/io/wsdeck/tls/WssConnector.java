@@ -105,10 +105,17 @@ public class WssConnector
 
 	@Override
 	public void onApplicationEvent(WebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() != null) {
+			return; // a management server's
+		}
 		int port = localPort();
-		if (port > 0 && event.getApplicationContext().getServerNamespace() == null) { // not a management server's
+		if (port > 0) {
 			log.info("wss://localhost:{}{} (and the page at https://localhost:{}/) with {}", port,
 					this.properties.endpoints().mixed(), port, this.certificateDescription);
+		}
+		else if (!this.properties.tls().enabled()) {
+			log.info("No wss: no certificate. Name an SSL bundle in wsdeck.tls.bundle, or set "
+					+ "wsdeck.tls.self-signed=true for a development one");
 		}
 	}
 
