@@ -1,6 +1,7 @@
 package io.wsdeck.bench.client;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,17 @@ public final class Client implements AutoCloseable {
 
 	/** Opens a connection to {@code ws://address/path}; the listener hears of it on the loop's thread. */
 	public void connect(InetSocketAddress address, String path, boolean offerDeflate, ConnectionListener listener) {
-		loop().connect(address, new Handshake(address, path, offerDeflate), listener);
+		connect(address, path, offerDeflate, null, listener);
+	}
+
+	/**
+	 * The same from a chosen source address ({@code null}: the system's choice). One source address reaches one
+	 * server address with at most as many connections as there are ephemeral ports; other loopback addresses
+	 * (127.0.0.2, ...) give more.
+	 */
+	public void connect(InetSocketAddress address, String path, boolean offerDeflate, InetAddress from,
+			ConnectionListener listener) {
+		loop().connect(address, from, new Handshake(address, path, offerDeflate), listener);
 	}
 
 	/** Runs {@code task} on the connection's loop thread. */

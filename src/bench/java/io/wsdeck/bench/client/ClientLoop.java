@@ -1,6 +1,7 @@
 package io.wsdeck.bench.client;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
@@ -68,14 +69,14 @@ final class ClientLoop implements AutoCloseable {
 		return result;
 	}
 
-	void connect(InetSocketAddress address, Handshake handshake, ConnectionListener listener) {
+	void connect(InetSocketAddress address, InetAddress from, Handshake handshake, ConnectionListener listener) {
 		Runnable open = () -> {
 			if (this.stopping) {
 				return; // a listener reconnecting while the loop closes its connections
 			}
 			Connection connection = new Connection(this, handshake, listener);
 			this.connections.add(connection);
-			connection.start(address);
+			connection.start(address, from);
 		};
 		if (Thread.currentThread() == this.thread) {
 			open.run();

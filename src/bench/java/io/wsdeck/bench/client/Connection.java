@@ -2,6 +2,7 @@ package io.wsdeck.bench.client;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -123,11 +124,14 @@ public final class Connection implements FrameReader.Sink {
 		end(null);
 	}
 
-	void start(InetSocketAddress address) {
+	void start(InetSocketAddress address, InetAddress from) {
 		try {
 			this.channel = SocketChannel.open();
 			this.channel.configureBlocking(false);
 			this.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			if (from != null) {
+				this.channel.bind(new InetSocketAddress(from, 0));
+			}
 			this.key = this.loop.register(this.channel, this);
 			if (this.channel.connect(address)) {
 				onConnectable();

@@ -23,7 +23,7 @@ public final class IdleFootprint {
 
 	private static final int CONCURRENT_HANDSHAKES = 256;
 
-	private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(120);
+	private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
 	private final int count;
 
@@ -50,7 +50,7 @@ public final class IdleFootprint {
 		JsonLine line = new JsonLine().put("count", this.count).put("deflate_offered", this.offerDeflate);
 		long pid = target.serverPid();
 		try (Client warmClient = new Client(1)) {
-			open(warmClient, target, this.warm, new AtomicReference<>());
+			open(warmClient, target, this.warm, new AtomicReference<>(), new AtomicReference<>());
 			warmClient.closeGracefully(Duration.ofSeconds(10));
 		}
 		Thread.sleep(this.settle.toMillis());
@@ -59,8 +59,12 @@ public final class IdleFootprint {
 		AtomicReference<String> extensions = new AtomicReference<>("");
 		try (Client client = new Client(1)) {
 			long startNanos = System.nanoTime();
-			int failed = open(client, target, this.count, extensions);
+			AtomicReference<String> firstFailure = new AtomicReference<>();
+			int failed = open(client, target, this.count, extensions, firstFailure);
 			line.put("open_s", (System.nanoTime() - startNanos) / 1e9, 1).put("failed", failed);
+			if (firstFailure.get() != null) {
+				line.put("first_failure", firstFailure.get());
+			}
 			Thread.sleep(this.settle.toMillis());
 			long after = ProcStats.rssKiB(pid);
 			long afterGc = fullGcThenRss(pid);
@@ -81,14 +85,16 @@ public final class IdleFootprint {
 	}
 
 	/**
-	 * Opens {@code n} sessions that stay idle, at most {@link #CONCURRENT_HANDSHAKES} handshakes at a time.
+	 * Opens {@code n} sessions that stay idle, at most {@link #CONCURRENT_HANDSHAKES} handshakes at a time. Gives
+	 * up on the rest when no handshake has ended for {@link #STALL_TIMEOUT}: a slow machine (an emulated one
+	 * opening 100,000 sessions) may take long, a stuck server does not hold the run.
 	 * @return how many failed
 	 */
-	private int open(Client client, Target target, int n, AtomicReference<String> extensions)
-			throws InterruptedException {
+	private int open(Client client, Target target, int n, AtomicReference<String> extensions,
+			AtomicReference<String> firstFailure) throws InterruptedException {
 		Semaphore handshakes = new Semaphore(CONCURRENT_HANDSHAKES);
 		AtomicInteger failed = new AtomicInteger();
-		long deadline = System.nanoTime() + OPEN_TIMEOUT.toNanos();
+		SourceAddresses sources = SourceAddresses.toReach(target.address(), n);
 		ConnectionListener idle = new ConnectionListener() {
 
 			@Override
@@ -105,24 +111,26 @@ public final class IdleFootprint {
 			@Override
 			public void onClosed(Connection connection, Throwable cause) {
 				if (!connection.upgraded()) {
-					failed.incrementAndGet();
+					if (failed.incrementAndGet() == 1) {
+						firstFailure.set(String.valueOf(cause));
+					}
 					handshakes.release();
 				}
 			}
 
 		};
 		for (int i = 0; i < n; i++) {
-			long left = deadline - System.nanoTime();
-			if (left <= 0 || !handshakes.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+			if (!handshakes.tryAcquire(STALL_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
 				failed.addAndGet(n - i);
 				return failed.get();
 			}
-			client.connect(target.address(), target.path(), this.offerDeflate, idle);
+			client.connect(target.address(), target.path(), this.offerDeflate, sources.forConnection(i), idle);
 		}
 		// the last handshakes: wait for all permits to come back
-		long left = Math.max(0, deadline - System.nanoTime());
-		if (handshakes.tryAcquire(CONCURRENT_HANDSHAKES, left, TimeUnit.NANOSECONDS)) {
-			handshakes.release(CONCURRENT_HANDSHAKES);
+		for (int i = 0; i < CONCURRENT_HANDSHAKES; i++) {
+			if (!handshakes.tryAcquire(STALL_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+				break;
+			}
 		}
 		return failed.get();
 	}
