@@ -9,17 +9,19 @@ import java.util.zip.Inflater;
 /**
  * Inflates a connection's compressed messages (permessage-deflate, RFC 7692 7.2.2): each payload piece as it
  * arrives, then the four bytes {@code 00 00 FF FF} the sender took off the end of the message. The window is kept
- * from one message to the next unless the server said {@code server_no_context_takeover}.
+ * from one message to the next unless the server said {@code server_no_context_takeover}. The zlib state and the
+ * output buffer are made with the first compressed message: an idle connection that negotiated compression holds
+ * neither, so 100,000 of them fit the client's heap.
  */
 final class MessageInflater implements AutoCloseable {
 
 	private static final byte[] TAIL = { 0x00, 0x00, (byte) 0xFF, (byte) 0xFF };
 
-	private final Inflater inflater = new Inflater(true);
-
 	private final boolean freshEachMessage;
 
-	private final byte[] out = new byte[8192];
+	private Inflater inflater;
+
+	private byte[] out;
 
 	private long inflatedLength;
 
@@ -37,14 +39,17 @@ final class MessageInflater implements AutoCloseable {
 
 	/** Inflates one piece of a message, handing on each inflated piece (valid only during the call). */
 	void inflate(ByteBuffer piece, Consumer<ByteBuffer> inflated) throws IOException {
+		if (this.inflater == null) {
+			this.inflater = new Inflater(true);
+			this.out = new byte[8192];
+		}
 		this.inflater.setInput(piece);
 		drain(inflated);
 	}
 
 	/** Ends the message: hands on what is left and returns the message's inflated length. */
 	long end(Consumer<ByteBuffer> inflated) throws IOException {
-		this.inflater.setInput(TAIL);
-		drain(inflated);
+		inflate(ByteBuffer.wrap(TAIL), inflated);
 		long length = this.inflatedLength;
 		this.inflatedLength = 0;
 		if (this.freshEachMessage) {
@@ -68,7 +73,9 @@ final class MessageInflater implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.inflater.end();
+		if (this.inflater != null) {
+			this.inflater.end();
+		}
 	}
 
 }
