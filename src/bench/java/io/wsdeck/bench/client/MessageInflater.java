@@ -39,23 +39,28 @@ final class MessageInflater implements AutoCloseable {
 
 	/** Inflates one piece of a message, handing on each inflated piece (valid only during the call). */
 	void inflate(ByteBuffer piece, Consumer<ByteBuffer> inflated) throws IOException {
-		if (this.inflater == null) {
-			this.inflater = new Inflater(true);
-			this.out = new byte[8192];
-		}
-		this.inflater.setInput(piece);
+		inflater().setInput(piece);
 		drain(inflated);
 	}
 
 	/** Ends the message: hands on what is left and returns the message's inflated length. */
 	long end(Consumer<ByteBuffer> inflated) throws IOException {
-		inflate(ByteBuffer.wrap(TAIL), inflated);
+		inflater().setInput(TAIL);
+		drain(inflated);
 		long length = this.inflatedLength;
 		this.inflatedLength = 0;
 		if (this.freshEachMessage) {
 			this.inflater.reset();
 		}
 		return length;
+	}
+
+	private Inflater inflater() {
+		if (this.inflater == null) {
+			this.inflater = new Inflater(true);
+			this.out = new byte[8192];
+		}
+		return this.inflater;
 	}
 
 	private void drain(Consumer<ByteBuffer> inflated) throws IOException {

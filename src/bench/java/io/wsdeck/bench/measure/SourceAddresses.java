@@ -55,7 +55,7 @@ final class SourceAddresses {
 	/** The size of the system's ephemeral port range; Linux's default where it cannot be read. */
 	private static int ephemeralPorts() {
 		try {
-			// readString gets this file wrong on JDK 17 (it trusts the size /proc reports); readAllLines does not
+			// on JDK 17 readString returns only the first character of /proc/sys files ("3"); readAllLines reads them whole
 			String[] range = Files.readAllLines(PORT_RANGE).get(0).trim().split("\\s+");
 			return Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
 		}
