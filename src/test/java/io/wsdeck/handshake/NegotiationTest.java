@@ -74,6 +74,29 @@ class NegotiationTest {
 			}
 		}
 
+		/**
+		 * RFC 7692 section 5: an offer with a parameter the extension does not define, a value out of range or a
+		 * parameter given twice is declined, not the handshake; the next acceptable offer, if any, is taken.
+		 */
+		@Test
+		void declinesADeflateOfferItCannotAcceptAndTakesTheNextOne() throws IOException {
+			for (String offer : List.of("permessage-deflate; bogus_param", "permessage-deflate; client_max_window_bits=7",
+					"permessage-deflate; client_max_window_bits=abc",
+					"permessage-deflate; server_no_context_takeover; server_no_context_takeover")) {
+				try (RawWebSocket ws = RawWebSocket.connect(this.port,
+						RawUpgradeRequest.to("/ws").header("Sec-WebSocket-Extensions", offer))) {
+					assertThat(ws.response().status()).as(offer).isEqualTo(101);
+					assertThat(ws.response().header("Sec-WebSocket-Extensions")).as(offer).isNull();
+					assertThat(ws.readMessage().compressed()).isFalse();
+				}
+			}
+			try (RawWebSocket ws = RawWebSocket.connect(this.port, RawUpgradeRequest.to("/ws")
+				.header("Sec-WebSocket-Extensions", "permessage-deflate; bogus_param, permessage-deflate"))) {
+				assertThat(ws.response().status()).isEqualTo(101);
+				assertThat(ws.response().header("Sec-WebSocket-Extensions")).startsWith("permessage-deflate");
+			}
+		}
+
 		@Test
 		void aClientThatOffersDeflateGetsASubprotocolAndACompressedEchoRoundTrip() {
 			WebSocketHttpHeaders headers = new WebSocketHttpHeaders();

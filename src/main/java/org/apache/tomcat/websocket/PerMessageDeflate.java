@@ -132,6 +132,10 @@ public class PerMessageDeflate implements Transformation {
             boolean clientContextTakeover = true;
             int clientMaxWindowBits = -1;
 
+            // wsdeck: a server declines an offer it cannot accept (RFC 7692 section 5: an unknown parameter, an
+            // invalid value, a parameter given twice) and goes on to the next, where Tomcat failed the handshake
+            // with a 500; a client still fails on such a response, as section 6 requires
+            try {
             for (Parameter param : preference) {
                 if (SERVER_NO_CONTEXT_TAKEOVER.equals(param.getName())) {
                     if (serverContextTakeover) {
@@ -208,6 +212,13 @@ public class PerMessageDeflate implements Transformation {
                     throw new IllegalArgumentException(
                             sm.getString("perMessageDeflate.unknownParameter", param.getName()));
                 }
+            }
+            } catch (IllegalArgumentException e) {
+                // wsdeck: see above; NumberFormatException, a window size that is not a number, is one too
+                if (!isServer) {
+                    throw e;
+                }
+                ok = false;
             }
             if (ok) {
                 return new PerMessageDeflate(serverContextTakeover, serverMaxWindowBits, clientContextTakeover,
