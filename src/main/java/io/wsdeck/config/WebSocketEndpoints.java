@@ -13,6 +13,7 @@ import io.wsdeck.echo.TextEchoHandler;
 import io.wsdeck.handshake.HandshakeRefusal;
 import io.wsdeck.handshake.HandshakeValidator;
 import io.wsdeck.handshake.OriginCheck;
+import io.wsdeck.handshake.TokenListsForSpring;
 import io.wsdeck.handshake.WsdeckHandshakeHandler;
 import io.wsdeck.lab.LabHandler;
 import io.wsdeck.lab.LabHandshake;
@@ -113,6 +114,7 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 		interceptors.addAll(List.of(own));
 		interceptors.add(new TickRequest(this.refusal, push.minTick(), push.maxTick(), endpoint.takesTextPushes()));
 		interceptors.add(new QuotaCheck(this.refusal, this.quota));
+		interceptors.add(new TokenListsForSpring());
 		// Spring always appends its own origin interceptor (same-origin only unless given patterns); it gets the
 		// same patterns, so it passes whatever OriginCheck, which explains its refusals, has passed, and is then
 		// taken out again (oneOriginCheckPerEndpoint).

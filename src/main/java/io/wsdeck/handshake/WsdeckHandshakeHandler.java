@@ -74,6 +74,7 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 		public void upgrade(ServerHttpRequest request, ServerHttpResponse response, String selectedProtocol,
 				List<WebSocketExtension> selectedExtensions, java.security.Principal user, WebSocketHandler wsHandler,
 				Map<String, Object> attributes) {
+			TokenListsForSpring.restore(request, attributes);
 			ServerHttpRequest forTomcat = forTomcat(request);
 			PerMessageDeflate.negotiateWith(this.minCompressedSize, () -> super.upgrade(forTomcat, response,
 					selectedProtocol, selectedExtensions, user, wsHandler, attributes));

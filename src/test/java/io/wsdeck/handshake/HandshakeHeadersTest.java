@@ -46,6 +46,19 @@ class HandshakeHeadersTest {
 		}
 	}
 
+	@Test
+	void aConnectionTokenSpringWouldRefuseIsKeptAsTheClientSentIt() throws IOException {
+		try (RawWebSocket ws = RawWebSocket.connect(this.port, RawUpgradeRequest.to("/ws/binary")
+			.header("X-Probe", "handshake-headers")
+			.header("Connection", "keep-alive, UPGRADE"))) {
+			assertThat(ws.response().status()).isEqualTo(101);
+			ManagedSession session = await().until(this::probed, found -> found != null);
+
+			assertThat(session.getHandshakeHeaders().getConnection()).containsExactly("keep-alive", "UPGRADE");
+			assertThat(session.getAttributes()).doesNotContainKey(TokenListsForSpring.AS_SENT);
+		}
+	}
+
 	/** The open session whose handshake carried {@code X-Probe: handshake-headers}, or {@code null}. */
 	private ManagedSession probed() {
 		return this.registry.all()

@@ -112,6 +112,20 @@ class HandshakeWireTest {
 		assertThat(response.bodyText()).contains("Connection must include \"Upgrade\"").contains("keep-alive");
 	}
 
+	/**
+	 * RFC 6455 4.2.1: both headers are case-insensitive token lists. Spring's handshake handler alone would refuse
+	 * these with a bare 400.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "Connection | UPGRADE", "Connection | keep-alive, UPGRADE",
+			"Upgrade | WEBSOCKET", "Upgrade | websocket, h2c" })
+	void acceptsTheUpgradeAndConnectionTokensInAnyCaseAndInAList(String header, String value) throws IOException {
+		try (RawWebSocket ws = RawWebSocket.connect(this.port, RawUpgradeRequest.to("/ws/text").header(header, value))) {
+			assertThat(ws.response().status()).as(ws.response()::toString).isEqualTo(101);
+			assertThat(ws.readFrame()).isEqualTo(serverFrame(RawFrame.TEXT, GREETING.getBytes(StandardCharsets.UTF_8)));
+		}
+	}
+
 	@Test
 	void rejectsPostWith405AndAllowGet() throws IOException {
 		RawHttpResponse response = handshake(RawUpgradeRequest.to("/ws").method("POST").body("hello"));
