@@ -67,8 +67,8 @@ public class HandshakeValidator implements HandshakeInterceptor {
 			response.getHeaders().set(HttpHeaders.CONNECTION, "Upgrade");
 			return this.refusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED, "no-upgrade",
 					"This is a WebSocket endpoint: " + this.description + " Connect with a WebSocket client, e.g. in "
-							+ "the browser console: new WebSocket('ws://" + hostOf(request) + RequestTarget.rawPath(request) + "'), or open / "
-							+ "for wsdeck's test page.");
+							+ "the browser console: new WebSocket('" + schemeOf(request) + "://" + hostOf(request)
+							+ RequestTarget.rawPath(request) + "'), or open / for wsdeck's test page.");
 		}
 		if (!hasToken(List.of(upgrade), "websocket")) {
 			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-upgrade",
@@ -129,6 +129,13 @@ public class HandshakeValidator implements HandshakeInterceptor {
 			}
 		}
 		return false;
+	}
+
+	/** wss on the TLS port, or behind a proxy that says it took https ({@code X-Forwarded-Proto}). */
+	private static String schemeOf(ServerHttpRequest request) {
+		boolean secure = (request instanceof ServletServerHttpRequest servlet) ? servlet.getServletRequest().isSecure()
+				: "https".equalsIgnoreCase(request.getURI().getScheme());
+		return secure ? "wss" : "ws";
 	}
 
 	private static String hostOf(ServerHttpRequest request) {

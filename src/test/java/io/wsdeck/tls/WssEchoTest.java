@@ -106,6 +106,15 @@ class WssEchoTest {
 	}
 
 	@Test
+	void aBrowserTabOnTheTlsPortIsToldToConnectWithWss() throws Exception {
+		HttpResponse<String> tab = TrustingClients.httpClient(certificate())
+			.send(HttpRequest.newBuilder(httpsUri("/ws")).build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(tab.statusCode()).isEqualTo(426);
+		assertThat(tab.body()).contains("new WebSocket('wss://127.0.0.1:" + this.wss.localPort() + "/ws')");
+	}
+
+	@Test
 	void answersOnLocalhostAsWellAsOnTheLoopbackAddress() {
 		try (WsClient client = WsClient.connect(TrustingClients.webSocketClient(certificate()),
 				URI.create("wss://localhost:" + this.wss.localPort() + "/ws/text"), null)) {
