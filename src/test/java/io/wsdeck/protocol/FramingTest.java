@@ -77,7 +77,8 @@ class FramingTest extends WireTest {
 		try (RawWebSocket bystander = bystander(); RawWebSocket ws = openGreeted("/ws")) {
 			ws.send(RawFrame.continuation(new byte[] { 'x' }));
 
-			assertFailedWith(ws, CloseStatus.PROTOCOL_ERROR);
+			assertThat(assertFailedWith(ws, CloseStatus.PROTOCOL_ERROR).reason())
+				.isEqualTo("A continuation frame was sent with no message to continue");
 			assertStillServed(bystander);
 		}
 	}

@@ -234,6 +234,11 @@ public abstract class WsFrameBase {
                         messageBufferBinary = borrowBinary(wsSession.getMaxBinaryMessageBufferSize());
                         binaryMsgHandler = null;
                         textMsgHandler = wsSession.getTextMessageHandler();
+                    } else if (Util.isContinuation(opCode)) {
+                        // wsdeck: Tomcat called opcode 0 "unrecognised", which it is not: it continues a message,
+                        // and there is none to continue (RFC 6455 5.4)
+                        throw new WsIOException(new CloseReason(CloseCodes.PROTOCOL_ERROR,
+                                "A continuation frame was sent with no message to continue"));
                     } else {
                         throw new WsIOException(new CloseReason(CloseCodes.PROTOCOL_ERROR,
                                 sm.getString("wsFrame.invalidOpCode", Integer.valueOf(opCode))));
