@@ -29,8 +29,12 @@ public class TokenListsForSpring implements HandshakeInterceptor {
 			Map<String, Object> attributes) {
 		HttpHeaders headers = request.getHeaders();
 		boolean upgradeAsSpringReads = "websocket".equalsIgnoreCase(headers.getUpgrade());
-		List<String> connection = headers.getConnection();
-		boolean connectionAsSpringReads = connection.contains("Upgrade") || connection.contains("upgrade");
+		String connection = headers.getFirst(HttpHeaders.CONNECTION);
+		if (upgradeAsSpringReads && ("Upgrade".equals(connection) || "upgrade".equals(connection))) {
+			return true; // what browsers and most clients send, without splitting the header into a list
+		}
+		List<String> tokens = headers.getConnection();
+		boolean connectionAsSpringReads = tokens.contains("Upgrade") || tokens.contains("upgrade");
 		if (upgradeAsSpringReads && connectionAsSpringReads) {
 			return true;
 		}
