@@ -37,6 +37,9 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 	/** {@link System#nanoTime()} when the write in progress started, or {@link #IDLE}. */
 	private volatile long sendStartedNanos = IDLE;
 
+	/** The thread doing the write in progress, or {@code null}. */
+	private volatile Thread writingThread;
+
 	private static final long IDLE = Long.MIN_VALUE;
 
 	ConnectionWriter(WebSocketSession container, Endpoint endpoint, SessionObserver observer) {
@@ -49,12 +52,14 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
 		// Size first: Tomcat consumes a binary payload's buffer as it writes it.
 		long length = this.sizes.of(message);
+		this.writingThread = Thread.currentThread();
 		this.sendStartedNanos = System.nanoTime();
 		try {
 			getDelegate().sendMessage(message);
 		}
 		finally {
 			this.sendStartedNanos = IDLE;
+			this.writingThread = null;
 			written(length);
 		}
 		MessageKind kind = MessageKind.of(message);
@@ -80,10 +85,14 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 		this.outstanding.addAndGet(-bytes);
 	}
 
-	/** How long the write in progress has been blocked, in milliseconds; 0 when none is. */
-	long blockedMillis() {
+	/**
+	 * How long the write the calling thread is doing has been blocked, in milliseconds; 0 if it is doing none. Tomcat
+	 * fails a write that timed out, and closes the session, inside that write and on its thread.
+	 */
+	long blockedMillisOnThisThread() {
 		long started = this.sendStartedNanos;
-		return (started == IDLE) ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		return (started == IDLE || this.writingThread != Thread.currentThread()) ? 0
+				: TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 	}
 
 	boolean isWriting() {

@@ -122,20 +122,21 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		if (session == null) {
 			return;
 		}
+		CloseStatus closed = session.closedAs(status);
 		Duration open = Duration.between(session.openedAt(), Instant.now());
 		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
-		Object[] values = { session.getId(), this.endpoint.tag(), status.getCode(), orNone(status.getReason()),
+		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(), orNone(closed.getReason()),
 				byServer ? "server" : "client", open.toMillis(), session.traffic() };
-		if (isExpected(status, byServer)) {
+		if (isExpected(closed, byServer)) {
 			log.info(line, values);
 		}
 		else {
 			log.warn(line, values);
 		}
 		session.reportCutShort(this.observer);
-		this.observer.closed(this.endpoint, status, open);
-		getDelegate().afterConnectionClosed(session, status);
+		this.observer.closed(this.endpoint, closed, open);
+		getDelegate().afterConnectionClosed(session, closed);
 	}
 
 	@Override
@@ -167,7 +168,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 
 	/**
 	 * Without this, a write to a client that stopped reading blocks for Tomcat's default 20 s; with it, for the
-	 * configured send-time limit, after which Tomcat fails the write and closes the connection.
+	 * configured send-time limit, after which Tomcat fails the write and closes the connection, and the close is
+	 * reported as the slow consumer's ({@link ManagedSession#closedAs}).
 	 */
 	private void limitBlockingWrites(WebSocketSession container) {
 		jakarta.websocket.Session tomcat = tomcatSession(container);
