@@ -40,6 +40,9 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 	/** The thread doing the write in progress, or {@code null}. */
 	private volatile Thread writingThread;
 
+	/** Whether {@link #abandon} has interrupted the write in progress; guarded by {@code this}. */
+	private boolean abandoned;
+
 	private static final long IDLE = Long.MIN_VALUE;
 
 	ConnectionWriter(WebSocketSession container, Endpoint endpoint, SessionObserver observer) {
@@ -59,7 +62,7 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 		}
 		finally {
 			this.sendStartedNanos = IDLE;
-			this.writingThread = null;
+			writeEnded();
 			written(length);
 		}
 		MessageKind kind = MessageKind.of(message);
@@ -74,6 +77,30 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 		else {
 			this.messageBytes += length;
 			this.messageKind = kind;
+		}
+	}
+
+	/** The interrupt {@link #abandon} sent for this write must not reach what the thread does next. */
+	private synchronized void writeEnded() {
+		this.writingThread = null;
+		if (this.abandoned) {
+			this.abandoned = false;
+			Thread.interrupted();
+		}
+	}
+
+	/**
+	 * Fails the write in progress on another thread, once the connection under it has been closed. Tomcat's blocking
+	 * write waits for the socket to take more bytes or for its timeout, and closing the socket wakes neither: without
+	 * this a write to a client that stopped reading holds its thread (a push sender, a lab flood's, a container
+	 * thread) for up to the send-time limit after the session has ended, and shutdown waits for the lab's. Tomcat
+	 * takes an interrupted write for a timed-out one: the send fails with an {@link IOException}.
+	 */
+	synchronized void abandon() {
+		Thread writing = this.writingThread;
+		if (writing != null && writing != Thread.currentThread()) {
+			this.abandoned = true;
+			writing.interrupt();
 		}
 	}
 

@@ -350,6 +350,16 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
+	 * The session has ended: a write still blocked on its connection fails now rather than at the send-time limit
+	 * ({@link ConnectionWriter#abandon}). Tomcat reports a close once its close frame is out, which no write can be
+	 * blocked under, or once it has given up on the frame and dropped the connection, when a blocked write has
+	 * nothing left to wait for.
+	 */
+	void ended() {
+		this.writer.abandon();
+	}
+
+	/**
 	 * Closes with the given status, straight on the container's session. Blocks while the close frame is written;
 	 * {@link #closeLater} does not.
 	 */

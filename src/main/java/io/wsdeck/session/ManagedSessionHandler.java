@@ -122,6 +122,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		if (session == null) {
 			return;
 		}
+		session.ended();
 		CloseStatus closed = session.closedAs(status);
 		Duration open = Duration.between(session.openedAt(), Instant.now());
 		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container);

@@ -1,10 +1,14 @@
 package io.wsdeck.shutdown;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.wsdeck.WsdeckApplication;
+import io.wsdeck.push.Broadcaster;
+import io.wsdeck.session.SessionRegistry;
+import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.WsClient;
 import org.junit.jupiter.api.Test;
 
@@ -14,23 +18,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Closing the context (what SIGTERM does) tells every client 1001 before the server stops. */
 class GracefulShutdownTest {
 
 	@Test
 	void everyClientReceives1001AndTheServerStopsWithinTheTimeout() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(WsdeckApplication.class)
-			.run("--server.port=0", "--server.address=127.0.0.1", "--wsdeck.shutdown.timeout=5s");
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=5s");
+		int port = port(context);
 		List<WsClient> clients = new ArrayList<>();
 		for (String path : List.of("/ws", "/ws/text?tick=100", "/ws/binary")) {
 			clients.add(WsClient.connect(port, path));
 		}
 
-		long start = System.nanoTime();
-		context.close();
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		Duration took = timeToClose(context);
 
 		for (WsClient client : clients) {
 			CloseStatus status = client.awaitClose();
@@ -39,6 +41,54 @@ class GracefulShutdownTest {
 		}
 		assertThat(took).as("clients answer the close at once, so shutdown need not wait out the timeout")
 			.isLessThan(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * A lab flood and a broadcast, each written to a client that does not read, are blocked in their writes for up to
+	 * the send-time limit. No close frame can pass them, so shutdown drops their connections, which must also end
+	 * the writes: the lab's scheduler waits for its flood before the context may finish closing.
+	 */
+	@Test
+	void writesBlockedOnClientsThatDoNotReadDoNotHoldUpShutdown() throws IOException {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=2s",
+				"--wsdeck.outbound.send-time-limit=30s");
+		int port = port(context);
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		try (RawWebSocket flooded = stalledClient(port, "/ws/lab");
+				RawWebSocket broadcastTo = stalledClient(port, "/ws/text")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 2);
+			flooded.sendText("flood 4000 60000");
+			context.getBean(Broadcaster.class).broadcast("b".repeat(12_000_000));
+			// Blocked: what each write took on stays unwritten, where a flowing flood would drop to 0 between messages.
+			await().during(Duration.ofMillis(500))
+				.atMost(WsClient.TIMEOUT)
+				.until(() -> sessions.all().stream().allMatch((session) -> session.bufferedBytes() > 0));
+
+			Duration took = timeToClose(context);
+
+			assertThat(took).as("shutdown with writes blocked for up to 30 s and a 2 s shutdown timeout")
+				.isLessThan(Duration.ofSeconds(3));
+		}
+	}
+
+	private static ConfigurableApplicationContext start(String... properties) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1"));
+		args.addAll(List.of(properties));
+		return new SpringApplicationBuilder(WsdeckApplication.class).run(args.toArray(String[]::new));
+	}
+
+	private static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	private static RawWebSocket stalledClient(int port, String path) throws IOException {
+		return RawWebSocket.connector().receiveBufferSize(4096).open(port, path);
+	}
+
+	private static Duration timeToClose(ConfigurableApplicationContext context) {
+		long start = System.nanoTime();
+		context.close();
+		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
 }
