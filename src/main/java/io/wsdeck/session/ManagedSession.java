@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.tomcat.websocket.PerMessageDeflate;
+import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +90,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private final AtomicInteger unansweredPings = new AtomicInteger();
 
 	private volatile long lastDataNanos = System.nanoTime();
+
+	private volatile boolean connectionFailed;
 
 	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support) {
 		this(container, endpoint, support, new ConnectionWriter(container, endpoint, support.observer()));
@@ -368,6 +371,22 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		if (claimClose(status)) {
 			this.container.close(status);
 		}
+	}
+
+	/**
+	 * Whether the connection is closed, which the close that ends the session does not mean: after sending its close
+	 * frame Tomcat keeps the connection open for the client's answer, then closes it (RFC 6455 7.1.1), and tells no
+	 * one. A connection that failed counts as closed, including one on which the close frame could not be written:
+	 * Tomcat drops it and reports the failure, but calls the session closed only at its own close timeout (30 s).
+	 */
+	public boolean isConnectionClosed() {
+		WsSession tomcat = TomcatSessions.of(this.container);
+		return this.connectionFailed || ((tomcat != null) ? tomcat.isClosed() : !isOpen());
+	}
+
+	/** Tomcat has reported an I/O failure on the connection, after which it closes it. */
+	void connectionFailed() {
+		this.connectionFailed = true;
 	}
 
 	/** Closes from a push-sender thread: for callers that must not wait on a client that may not be reading. */

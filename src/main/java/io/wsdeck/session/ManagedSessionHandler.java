@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 import org.apache.tomcat.websocket.WsFrameBase;
+import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
@@ -106,6 +106,9 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		ManagedSession session = managed(container);
 		if (exception instanceof IOException) {
 			// The peer went away (often right after a close): the close line that follows says how it ended.
+			if (session != null) {
+				session.connectionFailed();
+			}
 			log.info("Connection of session {} failed: {}", container.getId(), exception.toString());
 		}
 		else {
@@ -163,7 +166,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * peer's close does; this tells the two apart.
 	 */
 	private static boolean failedInTomcatsFrameParser(WebSocketSession container) {
-		jakarta.websocket.Session tomcat = tomcatSession(container);
+		WsSession tomcat = TomcatSessions.of(container);
 		return tomcat != null && tomcat.getUserProperties().containsKey(WsFrameBase.FAILED_WITH);
 	}
 
@@ -173,16 +176,10 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * reported as the slow consumer's ({@link ManagedSession#closedAs}).
 	 */
 	private void limitBlockingWrites(WebSocketSession container) {
-		jakarta.websocket.Session tomcat = tomcatSession(container);
+		WsSession tomcat = TomcatSessions.of(container);
 		if (tomcat != null) {
 			tomcat.getUserProperties().put(BLOCKING_SEND_TIMEOUT, this.support.settings().sendTimeLimit().toMillis());
 		}
-	}
-
-	/** The container's own session under Spring's adapter, or null if there is none (a test double, say). */
-	private static jakarta.websocket.Session tomcatSession(WebSocketSession container) {
-		return (container instanceof NativeWebSocketSession nativeSession
-				&& nativeSession.getNativeSession() instanceof jakarta.websocket.Session tomcat) ? tomcat : null;
 	}
 
 	/**

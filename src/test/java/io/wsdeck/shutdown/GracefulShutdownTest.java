@@ -4,15 +4,21 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.wsdeck.WsdeckApplication;
 import io.wsdeck.push.Broadcaster;
 import io.wsdeck.session.SessionRegistry;
+import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.WsClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.socket.CloseStatus;
@@ -20,8 +26,14 @@ import org.springframework.web.socket.CloseStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Closing the context (what SIGTERM does) tells every client 1001 before the server stops. */
+/**
+ * Closing the context (what SIGTERM does) tells every client 1001 and waits, up to the shutdown timeout, for the
+ * close handshakes to finish before the server stops.
+ */
+@ExtendWith(OutputCaptureExtension.class)
 class GracefulShutdownTest {
+
+	private static final RawFrame.Close SHUTTING_DOWN = new RawFrame.Close(1001, "server shutting down");
 
 	@Test
 	void everyClientReceives1001AndTheServerStopsWithinTheTimeout() {
@@ -41,6 +53,42 @@ class GracefulShutdownTest {
 		}
 		assertThat(took).as("clients answer the close at once, so shutdown need not wait out the timeout")
 			.isLessThan(Duration.ofSeconds(5));
+	}
+
+	/** The server's close is half the handshake: the server stops once the client has answered it, not before. */
+	@Test
+	void shutdownWaitsForTheClientToAnswerTheClose(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=10s");
+		try (RawWebSocket client = RawWebSocket.open(port(context), "/ws/echo")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> context.getBean(SessionRegistry.class).size() == 1);
+
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
+			await("shutdown waiting for the client's answer").during(Duration.ofSeconds(1))
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> !closing.isDone());
+			client.sendClose(1001, "");
+
+			closing.get(5, TimeUnit.SECONDS);
+			assertThat(client.awaitEndOfStream(Duration.ofSeconds(5))).isTrue();
+		}
+		await().atMost(WsClient.TIMEOUT)
+			.untilAsserted(() -> assertThat(output.getOut()).contains("All sessions closed"));
+	}
+
+	@Test
+	void aClientThatNeverAnswersTheCloseIsWaitedForUntilTheTimeout(CapturedOutput output) throws IOException {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=1s");
+		try (RawWebSocket client = RawWebSocket.open(port(context), "/ws/echo")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> context.getBean(SessionRegistry.class).size() == 1);
+
+			Duration took = timeToClose(context);
+
+			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
+			assertThat(took).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
+		}
+		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut())
+			.contains("Shutdown timeout: 1 session(s) did not finish their close handshake"));
 	}
 
 	/**
