@@ -374,6 +374,16 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
+	 * Closes on the caller's thread even if a close was claimed already, and may be waiting for a push sender: for
+	 * shutdown, when every push sender may be stuck on a client that does not read (a fixed pool on Java 17-20).
+	 * Tomcat closes a session once; a second close does nothing.
+	 */
+	public void closeNow(CloseStatus status) {
+		claimClose(status);
+		closeContainerQuietly(status);
+	}
+
+	/**
 	 * Whether the connection is closed, which the close that ends the session does not mean: after sending its close
 	 * frame Tomcat keeps the connection open for the client's answer, then closes it (RFC 6455 7.1.1), and tells no
 	 * one. A connection that failed counts as closed, including one on which the close frame could not be written:

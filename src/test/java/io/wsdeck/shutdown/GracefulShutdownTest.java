@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.wsdeck.WsdeckApplication;
 import io.wsdeck.push.Broadcaster;
@@ -117,6 +118,35 @@ class GracefulShutdownTest {
 			assertThat(took).as("shutdown with writes blocked for up to 30 s and a 2 s shutdown timeout")
 				.isLessThan(Duration.ofSeconds(3));
 		}
+	}
+
+	/**
+	 * On Java 17-20 pushes are written by a fixed pool; with its one thread stuck on a client that does not read, the
+	 * closes queued behind it would wait for that write to time out. At the shutdown timeout the sessions still open
+	 * are closed by the shutdown itself.
+	 */
+	@Test
+	void sessionsWhoseClosesWaitForAStuckPushSenderAreClosedAtTheTimeout(CapturedOutput output) throws IOException {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=1s",
+				"--wsdeck.outbound.send-time-limit=30s", "--wsdeck.outbound.push-threads=1");
+		int port = port(context);
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		try (RawWebSocket first = stalledClient(port, "/ws/text");
+				RawWebSocket second = stalledClient(port, "/ws/text")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 2);
+			context.getBean(Broadcaster.class).broadcast("b".repeat(12_000_000));
+			await().during(Duration.ofMillis(500))
+				.atMost(WsClient.TIMEOUT)
+				.until(() -> sessions.all().stream().allMatch((session) -> session.bufferedBytes() > 0));
+
+			Duration took = timeToClose(context);
+
+			assertThat(took).isLessThan(Duration.ofSeconds(3));
+		}
+		Pattern closedForShutdown = Pattern
+			.compile("Closed session \\S+ on text: 1001 \"server shutting down\" by server");
+		await().atMost(WsClient.TIMEOUT)
+			.untilAsserted(() -> assertThat(closedForShutdown.matcher(output.getOut()).results()).hasSize(2));
 	}
 
 	private static ConfigurableApplicationContext start(String... properties) {
