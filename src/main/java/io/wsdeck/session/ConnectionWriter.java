@@ -37,6 +37,12 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 	/** {@link System#nanoTime()} when the write in progress started, or {@link #IDLE}. */
 	private volatile long sendStartedNanos = IDLE;
 
+	/** The thread doing the write in progress, or {@code null}. */
+	private volatile Thread writingThread;
+
+	/** Whether {@link #abandon} has interrupted the write in progress; guarded by {@code this}. */
+	private boolean abandoned;
+
 	private static final long IDLE = Long.MIN_VALUE;
 
 	ConnectionWriter(WebSocketSession container, Endpoint endpoint, SessionObserver observer) {
@@ -49,12 +55,14 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
 		// Size first: Tomcat consumes a binary payload's buffer as it writes it.
 		long length = this.sizes.of(message);
+		this.writingThread = Thread.currentThread();
 		this.sendStartedNanos = System.nanoTime();
 		try {
 			getDelegate().sendMessage(message);
 		}
 		finally {
 			this.sendStartedNanos = IDLE;
+			writeEnded();
 			written(length);
 		}
 		MessageKind kind = MessageKind.of(message);
@@ -72,6 +80,30 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 		}
 	}
 
+	/** The interrupt {@link #abandon} sent for this write must not reach what the thread does next. */
+	private synchronized void writeEnded() {
+		this.writingThread = null;
+		if (this.abandoned) {
+			this.abandoned = false;
+			Thread.interrupted();
+		}
+	}
+
+	/**
+	 * Fails the write in progress on another thread, once the connection under it has been closed. Tomcat's blocking
+	 * write waits for the socket to take more bytes or for its timeout, and closing the socket wakes neither: without
+	 * this a write to a client that stopped reading holds its thread (a push sender, a lab flood's, a container
+	 * thread) for up to the send-time limit after the session has ended, and shutdown waits for the lab's. Tomcat
+	 * takes an interrupted write for a timed-out one: the send fails with an {@link IOException}.
+	 */
+	synchronized void abandon() {
+		Thread writing = this.writingThread;
+		if (writing != null && writing != Thread.currentThread()) {
+			this.abandoned = true;
+			writing.interrupt();
+		}
+	}
+
 	void accepted(long bytes) {
 		this.outstanding.addAndGet(bytes);
 	}
@@ -80,10 +112,14 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 		this.outstanding.addAndGet(-bytes);
 	}
 
-	/** How long the write in progress has been blocked, in milliseconds; 0 when none is. */
-	long blockedMillis() {
+	/**
+	 * How long the write the calling thread is doing has been blocked, in milliseconds; 0 if it is doing none. Tomcat
+	 * fails a write that timed out, and closes the session, inside that write and on its thread.
+	 */
+	long blockedMillisOnThisThread() {
 		long started = this.sendStartedNanos;
-		return (started == IDLE) ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		return (started == IDLE || this.writingThread != Thread.currentThread()) ? 0
+				: TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 	}
 
 	boolean isWriting() {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.tomcat.websocket.PerMessageDeflate;
+import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,10 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * </ul>
  * Both lanes write under one lock, so one thread writes while the others wait (replies) or queue (pushes); Spring's
  * {@code ConcurrentWebSocketSessionDecorator}, which this replaces, only added a second queue and a second lock on
- * every message, and closes with the non-standard 4500 that clients do not know. A client that cannot keep up (more
- * than the send-buffer limit waiting, or one write blocked longer than the send-time limit) is closed with 1008 and
- * a reason saying so; nothing is dropped while the session stays open.
+ * every message, and closes with the non-standard 4500 that clients do not know. A client that cannot keep up is a
+ * slow consumer, 1008 with a reason saying so: with more than the send-buffer limit waiting it is closed; when one
+ * write blocks for the send-time limit its connection is dropped ({@link #closedAs}). Nothing is dropped while the
+ * session stays open.
  */
 public final class ManagedSession extends WebSocketSessionDecorator {
 
@@ -53,6 +55,12 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private final long sendBufferLimit;
 
 	private final long sendTimeLimitMillis;
+
+	/**
+	 * How much sooner than the send-time limit Tomcat's write timeout may fire by this class's clock: Tomcat sets its
+	 * deadline from {@link System#currentTimeMillis()} and stops waiting with less than a millisecond left.
+	 */
+	private static final long TIMER_SLACK_MILLIS = 5;
 
 	private final Instant openedAt = Instant.now();
 
@@ -82,6 +90,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private final AtomicInteger unansweredPings = new AtomicInteger();
 
 	private volatile long lastDataNanos = System.nanoTime();
+
+	private volatile boolean connectionFailed;
 
 	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support) {
 		this(container, endpoint, support, new ConnectionWriter(container, endpoint, support.observer()));
@@ -179,10 +189,6 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	private boolean push(WebSocketMessage<?> message, boolean toMany) {
-		if (isBlockedTooLong()) {
-			closeAsSlowConsumer();
-			return false;
-		}
 		long size = this.writer.sizes().of(message);
 		long buffered;
 		synchronized (this.queueLock) {
@@ -206,14 +212,10 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/**
 	 * Sends a ping, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller. While a
 	 * write is in progress there is no ping: it would only wait behind that write, and a write that stays blocked
-	 * is caught by the send-time limit instead (here, or by Tomcat's own write timeout).
+	 * ends the session at the send-time limit instead ({@link #closedAs}).
 	 * @return whether a ping was sent (and now awaits its pong)
 	 */
 	public boolean ping(byte[] payload) {
-		if (isBlockedTooLong()) {
-			closeAsSlowConsumer();
-			return false;
-		}
 		if (this.writer.isWriting()) {
 			return false;
 		}
@@ -331,15 +333,33 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		}
 	}
 
-	private boolean isBlockedTooLong() {
-		return this.writer.blockedMillis() > this.sendTimeLimitMillis;
+	/**
+	 * The status to log, count and tell the endpoint's handler for the close Tomcat reports. Tomcat gives a blocking
+	 * write the send-time limit ({@link ManagedSessionHandler} sets its timeout), then fails it and closes the
+	 * session from inside that write, as 1006 "Write timeout". That is this session's slow-consumer close, so it is
+	 * reported as 1008 by the server. The client cannot be told: no close frame can follow the frame it stopped
+	 * reading, so it only sees the connection end.
+	 */
+	CloseStatus closedAs(CloseStatus reported) {
+		long blocked = this.writer.blockedMillisOnThisThread();
+		if (blocked < this.sendTimeLimitMillis - TIMER_SLACK_MILLIS) {
+			return reported; // not closed by a write of this session's that ran out of time
+		}
+		CloseStatus dropped = CloseStatus.POLICY_VIOLATION.withReason("slow consumer: a send blocked for " + blocked
+				+ " ms, " + bufferedBytes() + " bytes buffered; connection dropped "
+				+ "(no close frame can pass a write the client is not reading)");
+		claimClose(dropped);
+		return dropped;
 	}
 
-	private void closeAsSlowConsumer() {
-		long blocked = this.writer.blockedMillis();
-		closeLater(CloseStatus.POLICY_VIOLATION.withReason(blocked > 0
-				? "slow consumer: a send blocked for " + blocked + " ms, " + bufferedBytes() + " bytes buffered"
-				: "slow consumer: " + bufferedBytes() + " bytes buffered"));
+	/**
+	 * The session has ended: a write still blocked on its connection fails now rather than at the send-time limit
+	 * ({@link ConnectionWriter#abandon}). Tomcat reports a close once its close frame is out, which no write can be
+	 * blocked under, or once it has given up on the frame and dropped the connection, when a blocked write has
+	 * nothing left to wait for.
+	 */
+	void ended() {
+		this.writer.abandon();
 	}
 
 	/**
@@ -351,6 +371,32 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		if (claimClose(status)) {
 			this.container.close(status);
 		}
+	}
+
+	/**
+	 * Closes on the caller's thread even if a close was claimed already, and may be waiting for a push sender: for
+	 * shutdown, when every push sender may be stuck on a client that does not read (a fixed pool on Java 17-20).
+	 * Tomcat closes a session once; a second close does nothing.
+	 */
+	public void closeNow(CloseStatus status) {
+		claimClose(status);
+		closeContainerQuietly(status);
+	}
+
+	/**
+	 * Whether the connection is closed, which the close that ends the session does not mean: after sending its close
+	 * frame Tomcat keeps the connection open for the client's answer, then closes it (RFC 6455 7.1.1), and tells no
+	 * one. A connection that failed counts as closed, including one on which the close frame could not be written:
+	 * Tomcat drops it and reports the failure, but calls the session closed only at its own close timeout (30 s).
+	 */
+	public boolean isConnectionClosed() {
+		WsSession tomcat = TomcatSessions.of(this.container);
+		return this.connectionFailed || ((tomcat != null) ? tomcat.isClosed() : !isOpen());
+	}
+
+	/** Tomcat has reported an I/O failure on the connection, after which it closes it. */
+	void connectionFailed() {
+		this.connectionFailed = true;
 	}
 
 	/** Closes from a push-sender thread: for callers that must not wait on a client that may not be reading. */

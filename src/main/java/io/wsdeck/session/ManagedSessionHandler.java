@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 import org.apache.tomcat.websocket.WsFrameBase;
+import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
@@ -106,6 +106,9 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		ManagedSession session = managed(container);
 		if (exception instanceof IOException) {
 			// The peer went away (often right after a close): the close line that follows says how it ended.
+			if (session != null) {
+				session.connectionFailed();
+			}
 			log.info("Connection of session {} failed: {}", container.getId(), exception.toString());
 		}
 		else {
@@ -122,20 +125,22 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		if (session == null) {
 			return;
 		}
+		session.ended();
+		CloseStatus closed = session.closedAs(status);
 		Duration open = Duration.between(session.openedAt(), Instant.now());
 		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
-		Object[] values = { session.getId(), this.endpoint.tag(), status.getCode(), orNone(status.getReason()),
+		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(), orNone(closed.getReason()),
 				byServer ? "server" : "client", open.toMillis(), session.traffic() };
-		if (isExpected(status, byServer)) {
+		if (isExpected(closed, byServer)) {
 			log.info(line, values);
 		}
 		else {
 			log.warn(line, values);
 		}
 		session.reportCutShort(this.observer);
-		this.observer.closed(this.endpoint, status, open);
-		getDelegate().afterConnectionClosed(session, status);
+		this.observer.closed(this.endpoint, closed, open);
+		getDelegate().afterConnectionClosed(session, closed);
 	}
 
 	@Override
@@ -161,25 +166,20 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * peer's close does; this tells the two apart.
 	 */
 	private static boolean failedInTomcatsFrameParser(WebSocketSession container) {
-		jakarta.websocket.Session tomcat = tomcatSession(container);
+		WsSession tomcat = TomcatSessions.of(container);
 		return tomcat != null && tomcat.getUserProperties().containsKey(WsFrameBase.FAILED_WITH);
 	}
 
 	/**
 	 * Without this, a write to a client that stopped reading blocks for Tomcat's default 20 s; with it, for the
-	 * configured send-time limit, after which Tomcat fails the write and closes the connection.
+	 * configured send-time limit, after which Tomcat fails the write and closes the connection, and the close is
+	 * reported as the slow consumer's ({@link ManagedSession#closedAs}).
 	 */
 	private void limitBlockingWrites(WebSocketSession container) {
-		jakarta.websocket.Session tomcat = tomcatSession(container);
+		WsSession tomcat = TomcatSessions.of(container);
 		if (tomcat != null) {
 			tomcat.getUserProperties().put(BLOCKING_SEND_TIMEOUT, this.support.settings().sendTimeLimit().toMillis());
 		}
-	}
-
-	/** The container's own session under Spring's adapter, or null if there is none (a test double, say). */
-	private static jakarta.websocket.Session tomcatSession(WebSocketSession container) {
-		return (container instanceof NativeWebSocketSession nativeSession
-				&& nativeSession.getNativeSession() instanceof jakarta.websocket.Session tomcat) ? tomcat : null;
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package io.wsdeck.shutdown;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.wsdeck.config.WsdeckProperties;
 import io.wsdeck.session.ManagedSession;
@@ -14,9 +17,11 @@ import org.springframework.web.socket.CloseStatus;
 
 /**
  * On context close (SIGTERM included), before the web server stops: sends every open session 1001 "server
- * shutting down", then waits up to {@code wsdeck.shutdown.timeout} for the close handshakes to finish, so clients
- * see a clean close they can reconnect after instead of a dropped connection (1006). Its phase is the default,
- * above the web server's graceful-shutdown and stop phases, so it runs while Tomcat still serves.
+ * shutting down", then waits up to {@code wsdeck.shutdown.timeout} for the close handshakes to finish (each client's
+ * close in answer), so clients see a clean close they can reconnect after instead of a dropped connection (1006).
+ * A session whose write is blocked on a client that does not read cannot be sent the close: its connection is
+ * dropped, which also ends the write. Its phase is the default, above the web server's graceful-shutdown and stop
+ * phases, so it runs while Tomcat still serves.
  */
 @Component
 class SessionDrain implements SmartLifecycle {
@@ -24,6 +29,9 @@ class SessionDrain implements SmartLifecycle {
 	private static final Logger log = LoggerFactory.getLogger(SessionDrain.class);
 
 	static final CloseStatus SHUTTING_DOWN = CloseStatus.GOING_AWAY.withReason("server shutting down");
+
+	/** How often to look for finished handshakes, of which Tomcat tells no one. */
+	private static final long POLL_MILLIS = 10;
 
 	private final SessionRegistry sessions;
 
@@ -49,13 +57,32 @@ class SessionDrain implements SmartLifecycle {
 			return;
 		}
 		log.info("Shutting down: closing {} session(s) with 1001, waiting up to {} ms", open, this.timeout.toMillis());
-		long deadline = System.nanoTime() + this.timeout.toNanos();
+		long started = System.nanoTime();
+		long deadline = started + this.timeout.toNanos();
+		Set<ManagedSession> closed = closeAll(deadline);
+		int unfinished = awaitHandshakes(closed, deadline);
+		if (unfinished > 0) {
+			log.warn("Shutdown timeout: {} session(s) did not finish their close handshake", unfinished);
+		}
+		else {
+			log.info("All sessions closed in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+		}
+	}
+
+	/**
+	 * Closes every session, by the push senders, until the registry is empty (a session leaves it once its close is
+	 * sent) or time is up; then those still left on this thread.
+	 * @return the sessions closed
+	 */
+	private Set<ManagedSession> closeAll(long deadline) {
+		Set<ManagedSession> closed = new HashSet<>();
 		synchronized (this.sessions) {
-			while (this.sessions.size() > 0 && System.nanoTime() < deadline) {
+			while (this.sessions.size() > 0 && System.nanoTime() - deadline < 0) {
 				// Again on every wake-up: a handshake that was under way when shutdown began registers its
 				// session afterwards, and it must be told too. Closing twice is a no-op.
 				for (ManagedSession session : this.sessions.all()) {
 					session.closeLater(SHUTTING_DOWN);
+					closed.add(session);
 				}
 				try {
 					// The registry notifies on every removal; the timeout only bounds a missed wake-up.
@@ -67,13 +94,30 @@ class SessionDrain implements SmartLifecycle {
 				}
 			}
 		}
-		int left = this.sessions.size();
-		if (left > 0) {
-			log.warn("Shutdown timeout: {} session(s) did not finish their close handshake", left);
+		// Still open at the deadline: their closes wait in the queue, every push sender stuck on a client that does
+		// not read (a fixed pool on Java 17-20). A close here takes at most Tomcat's 50 ms for a close frame that
+		// cannot get out, then drops the connection, which ends the stuck write too.
+		for (ManagedSession session : this.sessions.all()) {
+			session.closeNow(SHUTTING_DOWN);
+			closed.add(session);
 		}
-		else {
-			log.info("All sessions closed");
+		return closed;
+	}
+
+	/** @return how many of the sessions' connections are still open at the deadline: the client never answered */
+	private static int awaitHandshakes(Set<ManagedSession> closed, long deadline) {
+		closed.removeIf(ManagedSession::isConnectionClosed);
+		while (!closed.isEmpty() && System.nanoTime() - deadline < 0) {
+			try {
+				Thread.sleep(Math.max(1, Math.min(POLL_MILLIS, (deadline - System.nanoTime()) / 1_000_000)));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			closed.removeIf(ManagedSession::isConnectionClosed);
 		}
+		return closed.size();
 	}
 
 	@Override

@@ -1,36 +1,51 @@
 package io.wsdeck.shutdown;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.wsdeck.WsdeckApplication;
+import io.wsdeck.push.Broadcaster;
+import io.wsdeck.session.SessionRegistry;
+import io.wsdeck.support.RawFrame;
+import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.WsClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** Closing the context (what SIGTERM does) tells every client 1001 before the server stops. */
+/**
+ * Closing the context (what SIGTERM does) tells every client 1001 and waits, up to the shutdown timeout, for the
+ * close handshakes to finish before the server stops.
+ */
+@ExtendWith(OutputCaptureExtension.class)
 class GracefulShutdownTest {
+
+	private static final RawFrame.Close SHUTTING_DOWN = new RawFrame.Close(1001, "server shutting down");
 
 	@Test
 	void everyClientReceives1001AndTheServerStopsWithinTheTimeout() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(WsdeckApplication.class)
-			.run("--server.port=0", "--server.address=127.0.0.1", "--wsdeck.shutdown.timeout=5s");
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=5s");
+		int port = port(context);
 		List<WsClient> clients = new ArrayList<>();
 		for (String path : List.of("/ws", "/ws/text?tick=100", "/ws/binary")) {
 			clients.add(WsClient.connect(port, path));
 		}
 
-		long start = System.nanoTime();
-		context.close();
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		Duration took = timeToClose(context);
 
 		for (WsClient client : clients) {
 			CloseStatus status = client.awaitClose();
@@ -39,6 +54,119 @@ class GracefulShutdownTest {
 		}
 		assertThat(took).as("clients answer the close at once, so shutdown need not wait out the timeout")
 			.isLessThan(Duration.ofSeconds(5));
+	}
+
+	/** The server's close is half the handshake: the server stops once the client has answered it, not before. */
+	@Test
+	void shutdownWaitsForTheClientToAnswerTheClose(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=10s");
+		try (RawWebSocket client = RawWebSocket.open(port(context), "/ws/echo")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> context.getBean(SessionRegistry.class).size() == 1);
+
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
+			await("shutdown waiting for the client's answer").during(Duration.ofSeconds(1))
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> !closing.isDone());
+			client.sendClose(1001, "");
+
+			closing.get(5, TimeUnit.SECONDS);
+			assertThat(client.awaitEndOfStream(Duration.ofSeconds(5))).isTrue();
+		}
+		await().atMost(WsClient.TIMEOUT)
+			.untilAsserted(() -> assertThat(output.getOut()).contains("All sessions closed"));
+	}
+
+	@Test
+	void aClientThatNeverAnswersTheCloseIsWaitedForUntilTheTimeout(CapturedOutput output) throws IOException {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=1s");
+		try (RawWebSocket client = RawWebSocket.open(port(context), "/ws/echo")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> context.getBean(SessionRegistry.class).size() == 1);
+
+			Duration took = timeToClose(context);
+
+			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
+			assertThat(took).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
+		}
+		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut())
+			.contains("Shutdown timeout: 1 session(s) did not finish their close handshake"));
+	}
+
+	/**
+	 * A lab flood and a broadcast, each written to a client that does not read, are blocked in their writes for up to
+	 * the send-time limit. No close frame can pass them, so shutdown drops their connections, which must also end
+	 * the writes: the lab's scheduler waits for its flood before the context may finish closing.
+	 */
+	@Test
+	void writesBlockedOnClientsThatDoNotReadDoNotHoldUpShutdown() throws IOException {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=2s",
+				"--wsdeck.outbound.send-time-limit=30s");
+		int port = port(context);
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		try (RawWebSocket flooded = stalledClient(port, "/ws/lab");
+				RawWebSocket broadcastTo = stalledClient(port, "/ws/text")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 2);
+			flooded.sendText("flood 4000 60000");
+			context.getBean(Broadcaster.class).broadcast("b".repeat(12_000_000));
+			// Blocked: what each write took on stays unwritten, where a flowing flood would drop to 0 between messages.
+			await().during(Duration.ofMillis(500))
+				.atMost(WsClient.TIMEOUT)
+				.until(() -> sessions.all().stream().allMatch((session) -> session.bufferedBytes() > 0));
+
+			Duration took = timeToClose(context);
+
+			assertThat(took).as("shutdown with writes blocked for up to 30 s and a 2 s shutdown timeout")
+				.isLessThan(Duration.ofSeconds(3));
+		}
+	}
+
+	/**
+	 * On Java 17-20 pushes are written by a fixed pool; with its one thread stuck on a client that does not read, the
+	 * closes queued behind it would wait for that write to time out. At the shutdown timeout the sessions still open
+	 * are closed by the shutdown itself.
+	 */
+	@Test
+	void sessionsWhoseClosesWaitForAStuckPushSenderAreClosedAtTheTimeout(CapturedOutput output) throws IOException {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=1s",
+				"--wsdeck.outbound.send-time-limit=30s", "--wsdeck.outbound.push-threads=1");
+		int port = port(context);
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		try (RawWebSocket first = stalledClient(port, "/ws/text");
+				RawWebSocket second = stalledClient(port, "/ws/text")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 2);
+			context.getBean(Broadcaster.class).broadcast("b".repeat(12_000_000));
+			await().during(Duration.ofMillis(500))
+				.atMost(WsClient.TIMEOUT)
+				.until(() -> sessions.all().stream().allMatch((session) -> session.bufferedBytes() > 0));
+
+			Duration took = timeToClose(context);
+
+			assertThat(took).isLessThan(Duration.ofSeconds(3));
+		}
+		Pattern closedForShutdown = Pattern
+			.compile("Closed session \\S+ on text: 1001 \"server shutting down\" by server");
+		await().atMost(WsClient.TIMEOUT)
+			.untilAsserted(() -> assertThat(closedForShutdown.matcher(output.getOut()).results()).hasSize(2));
+	}
+
+	private static ConfigurableApplicationContext start(String... properties) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1"));
+		args.addAll(List.of(properties));
+		return new SpringApplicationBuilder(WsdeckApplication.class).run(args.toArray(String[]::new));
+	}
+
+	private static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	private static RawWebSocket stalledClient(int port, String path) throws IOException {
+		return RawWebSocket.connector().receiveBufferSize(4096).open(port, path);
+	}
+
+	private static Duration timeToClose(ConfigurableApplicationContext context) {
+		long start = System.nanoTime();
+		context.close();
+		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
 }

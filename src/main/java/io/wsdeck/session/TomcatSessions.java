@@ -1,0 +1,20 @@
+package io.wsdeck.session;
+
+import org.apache.tomcat.websocket.WsSession;
+
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+
+/** Tomcat's own session under Spring's adapter, for what only Tomcat's API can set or tell. */
+final class TomcatSessions {
+
+	private TomcatSessions() {
+	}
+
+	/** Tomcat's session, or {@code null} if there is none (a test double, say). */
+	static WsSession of(WebSocketSession container) {
+		return (container instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() instanceof WsSession tomcat) ? tomcat : null;
+	}
+
+}

@@ -1,0 +1,137 @@
+package io.wsdeck.session;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wsdeck.push.Broadcaster;
+import io.wsdeck.support.RawFrame;
+import io.wsdeck.support.RawWebSocket;
+import io.wsdeck.support.WsClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.socket.CloseStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A client that stops reading while a message too large for the socket buffers is written to it, on either lane (a
+ * broadcast, a lab flood): the write blocks, and at the send-time limit the server drops the connection. No close
+ * frame can follow the half-written message, so the client only sees the stream end (1006 in a browser); the server
+ * logs and counts the end as its own 1008 slow-consumer close, and every other session carries on. The buffer limit
+ * is left at its default (32 MB), so only the time limit can catch these clients.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "wsdeck.outbound.send-time-limit=1s")
+@ExtendWith(OutputCaptureExtension.class)
+class SendTimeLimitTest {
+
+	private static final long LIMIT_MILLIS = 1000;
+
+	/** 12 MB: more than the kernel buffers on both ends of a loopback connection can hide (4 MB here). */
+	private static final int LARGE = 12_000_000;
+
+	private static final Pattern DROPPED = Pattern.compile("slow consumer: a send blocked for (\\d+) ms, \\d+ bytes "
+			+ "buffered; connection dropped \\(no close frame can pass a write the client is not reading\\)");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SessionRegistry registry;
+
+	@Autowired
+	Broadcaster broadcaster;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Test
+	void aBroadcastBlockedForTheSendTimeLimitIsCountedAndLoggedAs1008ByTheServer(CapturedOutput output)
+			throws IOException {
+		double slowConsumers = closes(CloseStatus.POLICY_VIOLATION);
+		try (RawWebSocket stalled = stalledClient("/ws/text");
+				WsClient other = WsClient.connect(this.port, "/ws/echo")) {
+			ManagedSession session = onlySession(Endpoint.TEXT);
+
+			this.broadcaster.broadcast("b".repeat(LARGE));
+
+			assertDroppedAsSlowConsumer(session, stalled, slowConsumers);
+			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
+					"Closed session " + session.getId() + " on text: 1008 \"" + DROPPED + "\" by server after"));
+			assertThat(other.sendText("still served").nextText()).isEqualTo("still served");
+		}
+	}
+
+	@Test
+	void aLabFloodTheClientStopsReadingIsCountedAndLoggedAs1008ByTheServer(CapturedOutput output) throws IOException {
+		double slowConsumers = closes(CloseStatus.POLICY_VIOLATION);
+		try (RawWebSocket stalled = stalledClient("/ws/lab");
+				WsClient other = WsClient.connect(this.port, "/ws/echo")) {
+			ManagedSession session = onlySession(Endpoint.LAB);
+
+			stalled.sendText("flood 4000 60000");
+
+			assertDroppedAsSlowConsumer(session, stalled, slowConsumers);
+			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
+					"Closed session " + session.getId() + " on lab: 1008 \"" + DROPPED + "\" by server after"));
+			assertThat(other.sendText("still served").nextText()).isEqualTo("still served");
+		}
+	}
+
+	/** Connected with a small receive buffer, and never read from until the server has given up on it. */
+	private RawWebSocket stalledClient(String path) throws IOException {
+		RawWebSocket stalled = RawWebSocket.connector()
+			.receiveBufferSize(4096)
+			.timeout(Duration.ofSeconds(30))
+			.open(this.port, path);
+		await().atMost(WsClient.TIMEOUT).until(() -> this.registry.count(endpointOf(path)) == 1);
+		return stalled;
+	}
+
+	private void assertDroppedAsSlowConsumer(ManagedSession session, RawWebSocket stalled, double slowConsumersBefore)
+			throws IOException {
+		await().atMost(WsClient.TIMEOUT).until(() -> !this.registry.all().contains(session));
+
+		CloseStatus status = session.closeSent();
+		assertThat(status).as("the close the server logged and counted").isNotNull();
+		assertThat(status.getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+		Matcher reason = DROPPED.matcher(status.getReason());
+		assertThat(reason.matches()).as("reason \"%s\"", status.getReason()).isTrue();
+		assertThat(Long.parseLong(reason.group(1))).as("blocked milliseconds").isGreaterThanOrEqualTo(LIMIT_MILLIS);
+		assertThat(closes(CloseStatus.POLICY_VIOLATION) - slowConsumersBefore).isEqualTo(1);
+
+		// What the client finds once it reads: the start of the message, then the end of the stream; no close frame.
+		List<RawFrame> frames = stalled.readUntilEndOfStream(Duration.ofSeconds(10));
+		assertThat(frames).noneMatch((frame) -> frame.opcode() == RawFrame.CLOSE);
+	}
+
+	private ManagedSession onlySession(Endpoint endpoint) {
+		return this.registry.all()
+			.stream()
+			.filter((session) -> session.endpoint() == endpoint)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static Endpoint endpointOf(String path) {
+		return path.endsWith("/lab") ? Endpoint.LAB : Endpoint.TEXT;
+	}
+
+	private double closes(CloseStatus status) {
+		Counter counter = this.meters.find("wsdeck.closes").tag("code", Integer.toString(status.getCode())).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+}
