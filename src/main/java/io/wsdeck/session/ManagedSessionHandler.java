@@ -126,7 +126,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			return;
 		}
 		session.ended();
-		CloseStatus closed = session.closedAs(status);
+		CloseStatus closed = asReceived(container, session, session.closedAs(status));
 		Duration open = Duration.between(session.openedAt(), Instant.now());
 		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
@@ -168,6 +168,17 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	private static boolean failedInTomcatsFrameParser(WebSocketSession container) {
 		WsSession tomcat = TomcatSessions.of(container);
 		return tomcat != null && tomcat.getUserProperties().containsKey(WsFrameBase.FAILED_WITH);
+	}
+
+	/**
+	 * A client's close frame without a body: Tomcat reports it, and answers it, as 1000; RFC 6455 7.1.5 says the code
+	 * received is then 1005, which is also what the client's own close event shows (a browser's {@code ws.close()}).
+	 */
+	private static CloseStatus asReceived(WebSocketSession container, ManagedSession session, CloseStatus status) {
+		WsSession tomcat = TomcatSessions.of(container);
+		boolean withoutCode = tomcat != null && tomcat.getUserProperties().containsKey(WsFrameBase.CLOSED_WITHOUT_CODE);
+		return (withoutCode && session.closeSent() == null && status.getCode() == CloseStatus.NORMAL.getCode())
+				? CloseStatus.NO_STATUS_CODE : status;
 	}
 
 	/**

@@ -47,6 +47,18 @@ class FailureLogTest extends WireTest {
 			.containsPattern("Closed session \\S+ on mixed: 1007 \"[^\"]*invalid UTF-8[^\"]*\" by server after"));
 	}
 
+	/** RFC 6455 7.1.5: a close frame without a body received is 1005, as the client's own close event says. */
+	@Test
+	void aClientsCloseWithoutACodeIsLoggedAs1005(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = openGreeted("/ws/text")) {
+			ws.send(RawFrame.of(RawFrame.CLOSE, new byte[0]));
+
+			assertThat(ws.readClose().code()).as("1005 is never sent").isEqualTo(CloseStatus.NORMAL.getCode());
+		}
+		await().atMost(LOGGED).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on text: 1005 \"none\" by client after"));
+	}
+
 	@Test
 	void aClientsOwnCloseIsLoggedAsTheClients(CapturedOutput output) throws IOException {
 		try (RawWebSocket ws = openGreeted("/ws")) {

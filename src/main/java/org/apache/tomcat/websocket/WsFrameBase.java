@@ -71,6 +71,13 @@ public abstract class WsFrameBase {
      */
     public static final String FAILED_WITH = "io.wsdeck.frameParserFailedWith";
 
+    /**
+     * wsdeck: set in the session's user properties when the peer's close frame had no body. Tomcat reports it, and
+     * answers it, as 1000; RFC 6455 7.1.5 says the code received is then 1005 (what a browser's close event shows),
+     * which wsdeck's close log and metrics report. 1005 must not be sent, so the answer stays 1000.
+     */
+    public static final String CLOSED_WITHOUT_CODE = "io.wsdeck.closedWithoutCode";
+
     // Connection level attributes
     protected final WsSession wsSession;
     // wsdeck: not final; on the server side it is borrowed for each read and handed back when empty
@@ -387,6 +394,9 @@ public abstract class WsFrameBase {
                 // Payload must be zero or 2+ bytes long
                 throw new WsIOException(
                         new CloseReason(CloseCodes.PROTOCOL_ERROR, sm.getString("wsFrame.oneByteCloseCode")));
+            }
+            if (controlBufferBinary.remaining() == 0) {
+                wsSession.getUserProperties().put(CLOSED_WITHOUT_CODE, Boolean.TRUE); // wsdeck: see above
             }
             if (controlBufferBinary.remaining() > 1) {
                 code = controlBufferBinary.getShort() & 0xFFFF;
