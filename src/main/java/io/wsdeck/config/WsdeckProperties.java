@@ -22,9 +22,11 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Every setting of wsdeck, bound from {@code wsdeck.*}. The top-level {@code application.yml} mirrors this tree
- * line by line with a comment each; keep the two in step.
+ * line by line with a comment each; keep the two in step. A {@code wsdeck.*} name that is none of these (a typo
+ * such as {@code wsdeck.limits.max-mesage-size}) stops startup naming it, instead of being ignored while the default
+ * applies.
  */
-@ConfigurationProperties("wsdeck")
+@ConfigurationProperties(prefix = "wsdeck", ignoreUnknownFields = false)
 @Validated
 public record WsdeckProperties(
 		@Valid @DefaultValue Endpoints endpoints,

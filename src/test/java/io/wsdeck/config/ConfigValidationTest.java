@@ -98,6 +98,11 @@ class ConfigValidationTest {
 		assertStartupFailsNaming("wsdeck.tls.port", "wsdeck.tls.port=70000");
 	}
 
+	@Test
+	void aMisspelledPropertyFailsNamingIt() {
+		assertStartupFailsNaming("wsdeck.limits.max-mesage-size", "wsdeck.limits.max-mesage-size=1KB");
+	}
+
 	private void assertStartupFailsNaming(String expected, String... properties) {
 		this.runner.withPropertyValues(properties).run(context -> {
 			assertThat(context).hasFailed();
