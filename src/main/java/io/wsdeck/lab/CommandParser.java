@@ -94,6 +94,7 @@ final class CommandParser {
 			case "flood-binary" -> flood(MessageKind.BINARY, "flood-binary N S", rest);
 			case "headers" -> none("headers", rest, lab -> lab.reply(LabHandshake.requestOf(lab.session())));
 			case "drop" -> none("drop", rest, Closing.drop());
+			case "fail" -> none("fail", rest, Fail.INSTANCE);
 			default -> throw new Malformed("unknown command \"" + shorten(word) + "\"; try \"help\"");
 		};
 	}
@@ -229,6 +230,7 @@ final class CommandParser {
 				"  flood-binary N S         the same, binary",
 				"  headers                  the handshake request line and headers (credentials redacted)",
 				"  drop                     close the TCP connection without a close frame (a browser reports 1006)",
+				"  fail                     the handler throws at once, as a bug would: close 1011 \"internal error: ...\"",
 				"  help                     this list",
 				"N and S are at most " + maxMessageBytes + " bytes (wsdeck.limits.max-message-size); K at most "
 						+ MAX_FRAMES + ".");

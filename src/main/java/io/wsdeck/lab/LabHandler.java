@@ -64,6 +64,9 @@ public class LabHandler extends TextWebSocketHandler {
 		if (whole != null) {
 			Command command = (whole.text() != null) ? this.parser.parse(whole.text())
 					: CommandParser.tooLong(whole.bytes());
+			if (command == Fail.INSTANCE) {
+				Fail.INSTANCE.run(lab); // here, on the reading thread, not in its turn: see Fail
+			}
 			accept(lab, command, whole.bytes());
 		}
 	}

@@ -1,6 +1,7 @@
 package io.wsdeck.lab;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,16 +11,21 @@ import io.wsdeck.support.RawHttpResponse;
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The lab as an endpoint: what is a command, what is echoed, what it refuses, and what it never sends unasked. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class LabEndpointTest {
 
 	private static final String LAB = "/ws/lab";
@@ -87,6 +93,22 @@ class LabEndpointTest {
 					+ "the other endpoints");
 			assertThat(answer(lab, "echo next")).isEqualTo("next");
 		}
+	}
+
+	/** The one way to see a real handler failure from outside: 1011, logged with its stack trace, this session only. */
+	@Test
+	void failMakesTheHandlerThrowAndOnlyThatSessionIsClosedWith1011(CapturedOutput output) throws IOException {
+		try (RawWebSocket bystander = RawWebSocket.open(this.port, LAB); RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
+			lab.sendText("fail");
+
+			RawFrame.Close close = lab.readClose();
+			assertThat(close.code()).isEqualTo(1011);
+			assertThat(close.reason()).isEqualTo("internal error: LabFailure");
+			assertThat(answer(bystander, "echo still here")).isEqualTo("still here");
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+			.contains("Handler failed on session")
+			.contains("LabFailure: the lab's fail command: a handler failure on purpose"));
 	}
 
 	@Test
