@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
@@ -15,6 +18,8 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * the write in progress has been blocked.
  */
 final class ConnectionWriter extends WebSocketSessionDecorator {
+
+	private static final Logger log = LoggerFactory.getLogger(ConnectionWriter.class);
 
 	private final Endpoint endpoint;
 
@@ -72,6 +77,9 @@ final class ConnectionWriter extends WebSocketSessionDecorator {
 		this.traffic.sent(length, message.isLast());
 		if (message.isLast()) {
 			this.observer.sent(this.endpoint, kind, this.messageBytes + length);
+			if (log.isDebugEnabled()) {
+				log.debug("Session {} sent a {} message of {} bytes", getId(), kind.tag(), this.messageBytes + length);
+			}
 			this.messageBytes = 0;
 		}
 		else {

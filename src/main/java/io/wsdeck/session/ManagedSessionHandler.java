@@ -87,7 +87,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			if (message.isLast()) {
 				this.observer.received(this.endpoint, kind, inbound.bytes());
 				if (log.isDebugEnabled()) {
-					log.debug("Session {} received a {} message of {} bytes in {} fragment(s)", session.getId(),
+					// Parts, not frames: Tomcat hands a frame larger than its buffer over in several
+					log.debug("Session {} received a {} message of {} bytes in {} part(s)", session.getId(),
 							kind.tag(), inbound.bytes(), inbound.fragments());
 				}
 				inbound.reset();

@@ -1,0 +1,42 @@
+package io.wsdeck.session;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import io.wsdeck.support.RawWebSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** With {@code logging.level.io.wsdeck=DEBUG}, one line per message each way: kind and size, never content. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "logging.level.io.wsdeck=DEBUG")
+@ExtendWith(OutputCaptureExtension.class)
+class DebugLogTest {
+
+	private static final String SECRET = "s3cret-content";
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void everyMessageEachWayIsLoggedWithItsKindAndSizeButNotItsContent(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = RawWebSocket.open(this.port, "/ws/text").expectText("world")) {
+			ws.sendText(SECRET);
+			assertThat(ws.readText()).isEqualTo(SECRET);
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Session \\S+ sent a text message of 5 bytes")
+			.containsPattern("Session \\S+ received a text message of 14 bytes in 1 part\\(s\\)")
+			.containsPattern("Session \\S+ sent a text message of 14 bytes"));
+		assertThat(output.getOut()).doesNotContain(SECRET);
+	}
+
+}
