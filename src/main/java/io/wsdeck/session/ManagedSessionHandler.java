@@ -3,6 +3,8 @@ package io.wsdeck.session;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.StringJoiner;
 
 import org.apache.tomcat.websocket.WsFrameBase;
 import org.apache.tomcat.websocket.WsSession;
@@ -11,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -60,7 +63,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		this.observer.opened(this.endpoint);
 		log.info("Opened session {} on {} from {}, path {}, subprotocol {}, extensions {}", session.getId(),
 				this.endpoint.tag(), session.getRemoteAddress(), session.getUri() != null ? session.getUri().getPath() : "?",
-				orNone(session.getAcceptedProtocol()), session.getExtensions().isEmpty() ? "none" : session.getExtensions());
+				orNone(session.getAcceptedProtocol()), describe(session.getExtensions()));
 		guarded(session, () -> getDelegate().afterConnectionEstablished(session));
 	}
 
@@ -218,6 +221,24 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 */
 	private static boolean isExpected(CloseStatus status, boolean byServer) {
 		return ManagedSession.isNormal(status) || (!byServer && status.getCode() >= 3000 && status.getCode() <= 4999);
+	}
+
+	/**
+	 * As the handshake's answer wrote them ({@code permessage-deflate;server_no_context_takeover}); Spring's
+	 * {@code toString} writes a parameter without a value as {@code =null}.
+	 */
+	static String describe(List<WebSocketExtension> extensions) {
+		if (extensions.isEmpty()) {
+			return "none";
+		}
+		StringJoiner all = new StringJoiner(", ");
+		for (WebSocketExtension extension : extensions) {
+			StringBuilder one = new StringBuilder(extension.getName());
+			extension.getParameters()
+				.forEach((name, value) -> one.append(';').append(name).append((value != null) ? "=" + value : ""));
+			all.add(one);
+		}
+		return all.toString();
 	}
 
 	private static String orNone(String value) {

@@ -3,6 +3,7 @@ package io.wsdeck.session;
 import java.io.IOException;
 import java.time.Duration;
 
+import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,10 +17,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** With {@code logging.level.io.wsdeck=DEBUG}, one line per message each way: kind and size, never content. */
+/**
+ * What the session lines say: the open line's negotiation as the handshake answered it, and, with
+ * {@code logging.level.io.wsdeck=DEBUG} (set here), one line per message each way: kind and size, never content.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "logging.level.io.wsdeck=DEBUG")
 @ExtendWith(OutputCaptureExtension.class)
-class DebugLogTest {
+class SessionLogTest {
 
 	private static final String SECRET = "s3cret-content";
 
@@ -37,6 +41,19 @@ class DebugLogTest {
 			.containsPattern("Session \\S+ received a text message of 14 bytes in 1 part\\(s\\)")
 			.containsPattern("Session \\S+ sent a text message of 14 bytes"));
 		assertThat(output.getOut()).doesNotContain(SECRET);
+	}
+
+	@Test
+	void theOpenLineGivesTheExtensionAsTheHandshakeAnsweredIt(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = RawWebSocket.connect(this.port,
+				RawUpgradeRequest.to("/ws/binary").header("Sec-WebSocket-Extensions", "permessage-deflate"))) {
+			String answered = ws.response().header("Sec-WebSocket-Extensions");
+			assertThat(answered).isEqualTo("permessage-deflate;server_no_context_takeover;client_no_context_takeover");
+
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(output.getOut()).contains("extensions " + answered));
+		}
+		assertThat(output.getOut()).doesNotContain("=null");
 	}
 
 }
