@@ -13,6 +13,8 @@ class ConnectionPanelTest extends PageInChromium {
 		assertThat(this.page.address()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws");
 		this.page.chooseEndpoint("/ws/binary");
 		assertThat(this.page.address()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws/binary");
+		this.page.chooseEndpoint("/ws/echo");
+		assertThat(this.page.address()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws/echo");
 	}
 
 	@Test
