@@ -93,6 +93,11 @@ const GROUPS = [
         expect: () => 'no close frame, the TCP connection just ends: `close` 1006, reason `""`, `wasClean` false, '
           + 'and no `error` event (Chromium fires one for `close-raw 1006`, not here)',
       },
+      {
+        word: 'fail',
+        expect: () => 'the server\'s handler throws, as a bug would: `close` 1011, `"internal error: LabFailure"`, '
+          + '`wasClean` true; the server logs the stack trace, and other sessions carry on',
+      },
     ],
   },
 ];

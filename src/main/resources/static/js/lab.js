@@ -8,10 +8,11 @@
 // to the lab first, through the Connect panel (so its address, readyState and event log follow), and sends the
 // command once the socket opens.
 
+import { ENDPOINTS } from './endpoints.js';
 import { renderCommands } from './lab-commands.js';
 import { bytes, cut, el } from './view.js';
 
-export const LAB_PATH = '/ws/lab';
+export const LAB_PATH = ENDPOINTS.lab;
 
 const SHOWN_REPLY = 4000; // characters of the last text answer shown in full (help is about 1,200, headers less)
 

@@ -4,6 +4,7 @@ import { defaultAddress, withPath, withTick } from './address.js';
 import { BinaryTypeSwitch } from './binary-type.js';
 import { Connection } from './connection.js';
 import { describeContext } from './digest.js';
+import { ENDPOINTS } from './endpoints.js';
 import { ErrorDemo } from './error-demo.js';
 import { EventLog } from './event-log.js';
 import { LAB_PATH, Lab } from './lab.js';
@@ -21,9 +22,14 @@ $('#clear-events').addEventListener('click', () => log.clear());
 
 const connection = new Connection(log, new ReadyStateView($('#ready-state'), $('#transitions'), $('#transitions-of')));
 
-// Connect: the address follows the endpoint picker until the person edits it.
+// Connect: the address follows the endpoint picker until the person edits it. The picker shows this server's
+// paths (wsdeck.endpoints.* may move them from the defaults written in the page).
 const address = $('#address');
 const endpointRadios = document.querySelectorAll('input[name="endpoint"]');
+endpointRadios.forEach((radio) => {
+  radio.value = ENDPOINTS[radio.dataset.endpoint];
+  radio.parentElement.querySelector('code').textContent = radio.value;
+});
 address.value = defaultAddress(document.querySelector('input[name="endpoint"]:checked').value);
 endpointRadios.forEach((radio) => radio.addEventListener('change', () => {
   address.value = withPath(address.value, radio.value);

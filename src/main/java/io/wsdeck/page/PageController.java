@@ -1,15 +1,46 @@
 package io.wsdeck.page;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.wsdeck.config.WsdeckProperties;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
 
-/** Serves the test page at {@code /}, as the tutorial's {@code app.get('/')} serves {@code index.html}. */
+/**
+ * Serves the test page at {@code /}, as the tutorial's {@code app.get('/')} serves {@code index.html}, and the
+ * module that tells the page where this server's endpoints are ({@code wsdeck.endpoints.*} may move them).
+ */
 @Controller
 class PageController {
+
+	private final String endpointsModule;
+
+	PageController(WsdeckProperties properties, JsonMapper json) {
+		WsdeckProperties.Endpoints paths = properties.endpoints();
+		Map<String, String> endpoints = new LinkedHashMap<>();
+		endpoints.put("mixed", paths.mixed());
+		endpoints.put("text", paths.text());
+		endpoints.put("binary", paths.binary());
+		endpoints.put("echo", paths.echo());
+		endpoints.put("lab", paths.lab());
+		this.endpointsModule = "// wsdeck.endpoints.* of the server that served this page\nexport const ENDPOINTS = "
+				+ json.writeValueAsString(endpoints) + ";\n";
+	}
 
 	@GetMapping("/")
 	String index() {
 		return "forward:/index.html";
+	}
+
+	/** An ES module rather than a fetch: the page's own modules import it, so it is there before any of them runs. */
+	@GetMapping(path = "/js/endpoints.js", produces = "text/javascript")
+	@ResponseBody
+	String endpoints() {
+		return this.endpointsModule;
 	}
 
 }

@@ -1,0 +1,30 @@
+package io.wsdeck.page;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** With {@code wsdeck.endpoints.*} moved, the page offers and connects to the paths where this server has them. */
+@TestPropertySource(properties = { "wsdeck.endpoints.mixed=/custom", "wsdeck.endpoints.lab=/elsewhere/lab" })
+class MovedEndpointsTest extends PageInChromium {
+
+	@Test
+	void thePickerTheAddressAndTheLabFollowTheConfiguredPaths() {
+		assertThat(this.page.address()).isEqualTo("ws://127.0.0.1:" + this.port + "/custom");
+		this.page.connectAndAwaitOpen();
+		await().until(() -> !this.page.events("message").isEmpty());
+		assertThat(this.page.events("message").get(0).get("details")).contains("world");
+
+		this.page.lab("fail");
+
+		await().until(() -> this.page.events("close").stream().anyMatch((close) -> "1011".equals(close.get("code"))));
+		assertThat(this.page.find("input[name='endpoint'][value='/elsewhere/lab']").isSelected()).isTrue();
+		assertThat(this.page.events("close")).filteredOn((close) -> "1011".equals(close.get("code")))
+			.singleElement()
+			.satisfies((close) -> assertThat(close).containsEntry("reason", "internal error: LabFailure"));
+	}
+
+}
