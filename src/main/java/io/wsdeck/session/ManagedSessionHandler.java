@@ -80,12 +80,14 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		if (kind != null) {
 			InboundMessage inbound = session.inbound();
 			long size = inbound.add(message, kind);
-			if (inbound.overLimit()) {
+			boolean overLimit = inbound.overLimit();
+			// Received off the wire even when over the limit, as wsdeck.bytes counts it; not a message, though
+			session.traffic().received(size, message.isLast() && !overLimit);
+			if (overLimit) {
 				session.closeQuietly(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big: over "
 						+ inbound.maxBytes() + " bytes (limit wsdeck.limits.max-message-size)"));
 				return;
 			}
-			session.traffic().received(size, message.isLast());
 			session.dataReceived();
 			if (message.isLast()) {
 				this.observer.received(this.endpoint, kind, inbound.bytes());

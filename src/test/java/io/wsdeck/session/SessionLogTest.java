@@ -18,10 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What the session lines say: the open line's negotiation as the handshake answered it, and, with
- * {@code logging.level.io.wsdeck=DEBUG} (set here), one line per message each way: kind and size, never content.
+ * What the session lines say: the open line's negotiation as the handshake answered it, the close line's traffic
+ * as the metrics count it, and, with {@code logging.level.io.wsdeck=DEBUG} (set here), one line per message each
+ * way: kind and size, never content.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "logging.level.io.wsdeck=DEBUG")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "logging.level.io.wsdeck=DEBUG", "wsdeck.limits.max-message-size=1KB" })
 @ExtendWith(OutputCaptureExtension.class)
 class SessionLogTest {
 
@@ -41,6 +43,19 @@ class SessionLogTest {
 			.containsPattern("Session \\S+ received a text message of 14 bytes in 1 part\\(s\\)")
 			.containsPattern("Session \\S+ sent a text message of 14 bytes"));
 		assertThat(output.getOut()).doesNotContain(SECRET);
+	}
+
+	/** wsdeck.bytes counts the bytes of a message cut short by the limit; so does the close line. */
+	@Test
+	void theCloseLineCountsTheBytesOfAMessageOverTheLimitButNotTheMessage(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = RawWebSocket.open(this.port, "/ws/binary")) {
+			ws.sendBinary(new byte[1024]);
+			assertThat(ws.readMessage().payload()).hasSize(1024);
+			ws.sendBinary(new byte[1025]);
+			assertThat(ws.readClose().code()).isEqualTo(1009);
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on binary: 1009 \"[^\"]+\" by server after \\d+ ms; in 1 msgs/2049 B, out 1 msgs/1024 B"));
 	}
 
 	@Test
