@@ -133,9 +133,7 @@ public class HandshakeValidator implements HandshakeInterceptor {
 
 	/** wss on the TLS port, or behind a proxy that says it took https ({@code X-Forwarded-Proto}). */
 	private static String schemeOf(ServerHttpRequest request) {
-		boolean secure = (request instanceof ServletServerHttpRequest servlet) ? servlet.getServletRequest().isSecure()
-				: "https".equalsIgnoreCase(request.getURI().getScheme());
-		return secure ? "wss" : "ws";
+		return "https".equalsIgnoreCase(request.getURI().getScheme()) ? "wss" : "ws";
 	}
 
 	private static String hostOf(ServerHttpRequest request) {
