@@ -126,13 +126,17 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	@Override
 	public void afterConnectionClosed(WebSocketSession container, CloseStatus status) throws Exception {
 		ManagedSession session = (ManagedSession) container.getAttributes().remove(MANAGED);
+		CloseStatus closed = status;
+		if (session != null) {
+			session.ended();
+			closed = asReceived(container, session, session.closedAs(status));
+		}
+		// Only once the status is final: whoever sees the session gone from the registry can read how it ended.
 		this.registry.remove(container);
 		releaseResources(container);
 		if (session == null) {
 			return;
 		}
-		session.ended();
-		CloseStatus closed = asReceived(container, session, session.closedAs(status));
 		Duration open = Duration.between(session.openedAt(), Instant.now());
 		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
