@@ -1,6 +1,7 @@
 package io.wsdeck.session;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -16,6 +17,7 @@ import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.WebSocketMessage;
@@ -25,9 +27,13 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 /**
  * One open session as the rest of wsdeck sees it: safe to send to from any thread, with two lanes.
  * <ul>
- * <li>{@link #sendMessage} is the <em>reply</em> lane, used by the echo from the container's read path. It
- * writes in the caller's thread, so a client that does not read its echoes stops being read: backpressure.
- * Large replies stream out fragment by fragment.</li>
+ * <li>{@link #sendMessage} is the <em>reply</em> lane, used by the echo from the container's read path. A whole
+ * message is written in the caller's thread, so a client that does not read its echoes stops being read:
+ * backpressure. A large message arrives in parts and its echo streams out part by part; on the echo endpoints
+ * those parts are queued and written by a push-sender thread, so the reading goes on while the client is still
+ * sending and not yet reading (a client that sends a whole 10 MB message before it reads would otherwise stall
+ * both ends). Queued reply bytes count towards the send-buffer limit; past it the reading waits for the queue to
+ * drain, which is backpressure again.</li>
  * <li>{@link #push} is for server-initiated messages (ticks, broadcasts). It never blocks the caller: pushes are
  * queued and written in order by a push-sender thread. A push never lands between two fragments of a reply
  * (Spring sends every message through Tomcat's partial-send call, so it would silently become part of the
@@ -79,6 +85,15 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final Queue<Pending> pushes = new ArrayDeque<>();
 
+	/** Parts of replies waiting to be written, in order; written before any push, and only on echo endpoints. */
+	private final Queue<Pending> replies = new ArrayDeque<>();
+
+	/** Whether large replies go through {@link #replies}: the lab writes on its own threads and keeps its order. */
+	private final boolean queuesReplies;
+
+	/** Readers waiting in {@link #awaitRoomLocked} for the queue to drain. */
+	private int waitingForRoom;
+
 	private volatile long queuedBytes;
 
 	private boolean replyOpen;
@@ -106,6 +121,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		this.pushSender = support.pushSender();
 		this.sendBufferLimit = support.settings().sendBufferBytes();
 		this.sendTimeLimitMillis = support.settings().sendTimeLimit().toMillis();
+		this.queuesReplies = endpoint.echoes();
 		this.inbound = new InboundMessage(support.settings().maxMessageBytes(), writer.sizes());
 		this.rate = new MessageRate(support.settings().maxMessagesPerSecond());
 	}
@@ -155,6 +171,10 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Reply lane: a whole message or the next fragment of one, in the order the echo produces them. */
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
+		if (this.queuesReplies && !sendsInline(message)) {
+			queueReply(message);
+			return;
+		}
 		this.writeLock.lock();
 		try {
 			send(message);
@@ -168,6 +188,67 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		finally {
 			this.writeLock.unlock();
 		}
+	}
+
+	/**
+	 * Whether a reply is written in the caller's thread: a whole message with no reply queued ahead of it. Only the
+	 * reading thread sends replies, so what this sees queued cannot change before the write starts; a part the
+	 * drain has taken is written under the write lock, which the inline write then waits for.
+	 */
+	private boolean sendsInline(WebSocketMessage<?> message) {
+		synchronized (this.queueLock) {
+			return message.isLast() && !this.replyOpen && this.replies.isEmpty();
+		}
+	}
+
+	/**
+	 * Queues a part of a reply (or a whole one behind such parts) for a push-sender thread. Tomcat lends the payload
+	 * of a binary part only for the length of the call, so it is copied; a text part is an immutable string.
+	 */
+	private void queueReply(WebSocketMessage<?> message) throws IOException {
+		WebSocketMessage<?> owned = ownedCopy(message);
+		long size = this.writer.sizes().of(owned);
+		synchronized (this.queueLock) {
+			awaitRoomLocked(size);
+			if (this.closeSent.get() != null || !isOpen()) {
+				return; // ended while it waited: the close says so, as for pushes
+			}
+			this.replies.add(new Pending(owned, size, false));
+			this.queuedBytes += size;
+			this.replyOpen = !message.isLast();
+			startDrainLocked();
+		}
+	}
+
+	/**
+	 * Waits while queueing {@code size} more bytes would pass the send-buffer limit and something is queued to be
+	 * written first. The writing thread makes room; if its write stays blocked, the send-time limit ends the session,
+	 * which ends the wait too. The reading thread stops reading meanwhile, so the client's sends block: backpressure.
+	 */
+	private void awaitRoomLocked(long size) throws IOException {
+		while (this.queuedBytes > 0 && bufferedBytes() + size > this.sendBufferLimit && this.closeSent.get() == null
+				&& isOpen()) {
+			this.waitingForRoom++;
+			try {
+				this.queueLock.wait(this.sendTimeLimitMillis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new InterruptedIOException("Interrupted while waiting to queue a reply on session " + getId());
+			}
+			finally {
+				this.waitingForRoom--;
+			}
+		}
+	}
+
+	private static WebSocketMessage<?> ownedCopy(WebSocketMessage<?> message) {
+		if (message instanceof BinaryMessage binary) {
+			ByteBuffer lent = binary.getPayload();
+			ByteBuffer copy = ByteBuffer.allocate(lent.remaining()).put(lent.duplicate()).flip();
+			return new BinaryMessage(copy, binary.isLast());
+		}
+		return message;
 	}
 
 	/**
@@ -255,30 +336,40 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	private void startDrainLocked() {
-		if (!this.draining && !this.pushes.isEmpty()) {
+		if (!this.draining && (!this.replies.isEmpty() || (!this.replyOpen && !this.pushes.isEmpty()))) {
 			this.draining = true;
 			dispatch(this::drain);
 		}
 	}
 
-	/** Writes queued pushes in order until the queue is empty or a reply opens. */
+	/**
+	 * Writes queued reply parts, then queued pushes, in order, until both queues are empty or a reply is open with
+	 * none of its parts queued. Each is taken from its queue under the write lock, so an inline reply that found the
+	 * queues empty waits for the last part taken.
+	 */
 	private void drain() {
 		while (true) {
 			this.writeLock.lock();
 			try {
 				Pending next;
 				synchronized (this.queueLock) {
-					if (this.replyOpen || this.pushes.isEmpty()) {
+					next = this.replies.poll();
+					if (next == null && !this.replyOpen) {
+						next = this.pushes.poll();
+					}
+					if (next == null) {
 						this.draining = false;
 						return;
 					}
-					next = this.pushes.poll();
 					this.queuedBytes -= next.size();
+					if (this.waitingForRoom > 0) {
+						this.queueLock.notifyAll();
+					}
 				}
 				send(next.message(), next.toMany());
 			}
 			catch (IOException | RuntimeException ex) {
-				log.debug("Push to session {} failed: {}", getId(), ex.toString());
+				log.debug("Queued send to session {} failed: {}", getId(), ex.toString());
 				discardPushes();
 				return;
 			}
@@ -301,11 +392,14 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		}
 	}
 
+	/** Drops what is queued, pushes and reply parts, and wakes a reader waiting for room. */
 	private void discardPushes() {
 		synchronized (this.queueLock) {
 			this.pushes.clear();
+			this.replies.clear();
 			this.queuedBytes = 0;
 			this.draining = false;
+			this.queueLock.notifyAll();
 		}
 	}
 
@@ -360,6 +454,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 */
 	void ended() {
 		this.writer.abandon();
+		discardPushes();
 	}
 
 	/**

@@ -128,8 +128,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		ManagedSession session = (ManagedSession) container.getAttributes().remove(MANAGED);
 		CloseStatus closed = status;
 		if (session != null) {
+			closed = asReceived(container, session, session.closedAs(status)); // before ended() drops the queue
 			session.ended();
-			closed = asReceived(container, session, session.closedAs(status));
 		}
 		// Only once the status is final: whoever sees the session gone from the registry can read how it ended.
 		this.registry.remove(container);
