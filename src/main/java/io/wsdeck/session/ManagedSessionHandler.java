@@ -80,11 +80,13 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		if (kind != null) {
 			InboundMessage inbound = session.inbound();
 			long size = inbound.add(message, kind);
-			boolean overLimit = inbound.overLimit();
+			long declared = message.isLast() ? 0 : declaredByLargeFrame(container, inbound, size);
+			boolean overLimit = inbound.overLimit() || declared > inbound.maxBytes();
 			// Received off the wire even when over the limit, as wsdeck.bytes counts it; not a message, though
 			session.traffic().received(size, message.isLast() && !overLimit);
 			if (overLimit) {
-				session.closeQuietly(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big: over "
+				session.closeQuietly(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big: "
+						+ ((declared > inbound.maxBytes()) ? declared + " bytes declared, " : "") + "over "
 						+ inbound.maxBytes() + " bytes (limit wsdeck.limits.max-message-size)"));
 				return;
 			}
@@ -187,6 +189,17 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		boolean withoutCode = markedByFrameParser(container, WsFrameBase.CLOSED_WITHOUT_CODE);
 		return (withoutCode && session.closeSent() == null && status.getCode() == CloseStatus.NORMAL.getCode())
 				? CloseStatus.NO_STATUS_CODE : status;
+	}
+
+	/**
+	 * At the first part of a large frame, the size its message will reach if the frame is whole: what came before the
+	 * frame plus what its header declares (wsdeck's copy of Tomcat's frame parser notes it). A message the limit
+	 * will refuse is refused at once, not after the limit's worth of it has been read and echoed. 0 at other parts.
+	 */
+	private static long declaredByLargeFrame(WebSocketSession container, InboundMessage inbound, long part) {
+		WsSession tomcat = TomcatSessions.of(container);
+		Object declared = (tomcat != null) ? tomcat.getUserProperties().remove(WsFrameBase.LARGE_FRAME) : null;
+		return (declared instanceof Long frameBytes) ? inbound.bytes() - part + frameBytes : 0;
 	}
 
 	/** Whether wsdeck's copy of Tomcat's frame parser left this mark in the session's user properties. */

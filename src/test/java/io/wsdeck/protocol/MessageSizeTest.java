@@ -1,5 +1,6 @@
 package io.wsdeck.protocol;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The 16 MiB message limit (wsdeck.limits.max-message-size) on the wire: a message of exactly the limit is echoed,
  * one byte more is closed with 1009 (RFC 6455 7.4.1), whether the excess is declared in one frame's 64-bit length
- * or spread over fragments. The echo streams back while the message is still being sent, so every large message is
- * written from a second thread. The limit is crossed in full (16 MiB sent) three times: these tests are slow.
+ * or spread over fragments; a frame whose header declares more than the limit is refused at once. The echo streams
+ * back while the message is still being sent, so every large message is written from a second thread. The limit is crossed in full (16 MiB sent) three times: these tests are slow.
  */
 class MessageSizeTest extends WireTest {
 
@@ -58,9 +59,31 @@ class MessageSizeTest extends WireTest {
 		}
 	}
 
+	@Test
+	void closesAFrameThatDeclaresMoreThanTheLimitWith1009BeforeItsPayloadHasArrived() throws Exception {
+		long declared = 1L << 40;
+		byte[] header = ByteBuffer.allocate(14)
+			.put((byte) 0x82) // FIN, binary
+			.put((byte) (0x80 | 127)) // masked, 64-bit length
+			.putLong(declared)
+			.putInt(0) // a zero mask: the payload goes as it is
+			.array();
+		try (RawWebSocket bystander = bystander(); RawWebSocket ws = open("/ws/binary")) {
+			ws.sendRaw(header);
+			ws.sendRaw(new byte[128 * 1024]); // enough for Tomcat to hand over a first part; the rest never comes
+
+			RawFrame.Close close = ws.skipToClose();
+			assertThat(close.code()).as("close code (reason \"%s\")", close.reason())
+				.isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
+			assertThat(close.reason()).contains(declared + " bytes declared").contains(String.valueOf(LIMIT));
+			assertStillServed(bystander);
+		}
+	}
+
 	/**
-	 * 1009 is wsdeck's own close, not a failed connection: the echo of the first 16 MiB comes first, the server
-	 * waits for the client's answering close, then closes TCP (7.1.1).
+	 * 1009 is wsdeck's own close, not a failed connection: echoes of what came before the frame that passes the limit
+	 * may come first, the server waits for the client's answering close (reading and dropping the rest of the
+	 * message meanwhile), then closes TCP (7.1.1).
 	 */
 	private static void assertClosedWithTooBig(RawWebSocket ws, CompletableFuture<Void> sent) throws Exception {
 		RawFrame.Close close = ws.skipToClose();

@@ -56,7 +56,8 @@ import org.apache.tomcat.util.res.StringManager;
  * held by the session: a session has them only while part of a frame or message is in them (32 KiB less per idle
  * session at Tomcat's default sizes; WsFrameServer borrows the input buffer around each read). And a failure found
  * here is recorded in the session's user properties ({@link #FAILED_WITH}), so that wsdeck's close log can say the
- * server, not the peer, ended the session.
+ * server, not the peer, ended the session; so are a close without a code ({@link #CLOSED_WITHOUT_CODE}) and the
+ * declared length of a large frame ({@link #LARGE_FRAME}), for wsdeck's size limit.
  * <p>
  * TomcatFramePatchTest fails when Tomcat's version changes, so that the changes are carried over to the new
  * classes (this one, WsFrameServer and WsRemoteEndpointImplBase).
@@ -77,6 +78,18 @@ public abstract class WsFrameBase {
      * which wsdeck's close log and metrics report. 1005 must not be sent, so the answer stays 1000.
      */
     public static final String CLOSED_WITHOUT_CODE = "io.wsdeck.closedWithoutCode";
+
+    /**
+     * wsdeck: set in the session's user properties, to the payload length its header declares, when a data frame of
+     * an uncompressed message is longer than {@link #LARGE_FRAME_BYTES}. Such a frame reaches the application in
+     * parts; with this, wsdeck's size limit can refuse it (1009) at its first part, rather than after reading and
+     * echoing as many bytes as the limit allows. The application removes the mark when it reads it. Compressed
+     * frames declare their compressed size, so they are not marked.
+     */
+    public static final String LARGE_FRAME = "io.wsdeck.largeFrame";
+
+    // wsdeck: frames at most this long are not marked: ordinary messages never pay for the map write
+    private static final long LARGE_FRAME_BYTES = 64 * 1024;
 
     // Connection level attributes
     protected final WsSession wsSession;
@@ -108,6 +121,8 @@ public abstract class WsFrameBase {
     // Attributes of the current frame
     private boolean fin = false;
     private int rsv = 0;
+    // wsdeck: whether the message being received is compressed (RSV1 on its first frame), for LARGE_FRAME
+    private boolean messageCompressed = false;
     private byte opCode = 0;
     private final byte[] mask = new byte[4];
     private int maskIndex = 0;
@@ -256,6 +271,9 @@ public abstract class WsFrameBase {
                             new CloseReason(CloseCodes.PROTOCOL_ERROR, sm.getString("wsFrame.sessionClosed")));
                 }
             }
+            if (!continuationExpected) {
+                messageCompressed = (rsv & RSV1) != 0; // wsdeck: see LARGE_FRAME
+            }
             continuationExpected = !fin;
         }
         b = inputBuffer.get();
@@ -325,6 +343,10 @@ public abstract class WsFrameBase {
                 throw new WsIOException(
                         new CloseReason(CloseCodes.PROTOCOL_ERROR, sm.getString("wsFrame.controlNoFin")));
             }
+        }
+        // wsdeck: see LARGE_FRAME
+        if (payloadLength > LARGE_FRAME_BYTES && !Util.isControl(opCode) && !messageCompressed) {
+            wsSession.getUserProperties().put(LARGE_FRAME, Long.valueOf(payloadLength));
         }
         if (isMasked()) {
             inputBuffer.get(mask, 0, 4);
