@@ -25,6 +25,7 @@ import io.wsdeck.session.ManagedSessionHandler;
 import io.wsdeck.session.SessionObserver;
 import io.wsdeck.session.SessionRegistry;
 import io.wsdeck.session.SessionSettings;
+import io.wsdeck.session.EchoQueueBudget;
 import io.wsdeck.session.SessionSupport;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -153,7 +154,8 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 	@Bean
 	static SessionSupport sessionSupport(WsdeckProperties properties, SessionRegistry registry,
 			SessionObserver observer, @Qualifier("pushSender") Executor pushSender) {
-		return new SessionSupport(registry, SessionSettings.from(properties), observer, pushSender);
+		return new SessionSupport(registry, SessionSettings.from(properties), observer, pushSender,
+				new EchoQueueBudget(properties.outbound().echoQueueLimit().toBytes()));
 	}
 
 	/**

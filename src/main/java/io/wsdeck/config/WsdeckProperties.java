@@ -148,15 +148,24 @@ public record WsdeckProperties(
 	 * @param pushThreads threads that write pushes (ticks, broadcasts, pings) on Java 17-20; a client that stops
 	 *        reading blocks one of them for up to the send time limit. On Java 21+ pushes use virtual threads and
 	 *        this is ignored
+	 * @param echoQueueLimit bytes of large echoes all sessions together may hold queued, so that clients which send
+	 *        a whole message before reading keep being read; past it echoes stream from the reading thread. 0
+	 *        queues nothing
 	 */
 	public record Outbound(
 			@DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration sendTimeLimit,
 			@DefaultValue("32MB") @NotNull DataSize sendBufferLimit,
-			@DefaultValue("32") @Min(1) @Max(1024) int pushThreads) {
+			@DefaultValue("32") @Min(1) @Max(1024) int pushThreads,
+			@DefaultValue("256MB") @NotNull DataSize echoQueueLimit) {
 
 		@AssertTrue(message = "wsdeck.outbound.send-buffer-limit must be between 1KB and 2GB")
 		public boolean isSendBufferLimitInRange() {
 			return sendBufferLimit.toBytes() >= 1024 && sendBufferLimit.toBytes() < Integer.MAX_VALUE;
+		}
+
+		@AssertTrue(message = "wsdeck.outbound.echo-queue-limit must not be negative")
+		public boolean isEchoQueueLimitInRange() {
+			return echoQueueLimit.toBytes() >= 0;
 		}
 	}
 

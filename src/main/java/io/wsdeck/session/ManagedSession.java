@@ -91,8 +91,13 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Whether large replies go through {@link #replies}: the lab writes on its own threads and keeps its order. */
 	private final boolean queuesReplies;
 
-	/** Readers waiting in {@link #awaitRoomLocked} for the queue to drain. */
-	private int waitingForRoom;
+	/** Bytes of {@link #replies}, taken from {@link #echoQueue}; guarded by {@link #queueLock}. */
+	private long replyBytes;
+
+	private final EchoQueueBudget echoQueue;
+
+	/** Readers waiting for the queue to drain ({@link #awaitRoomLocked}, {@link #awaitRepliesWrittenLocked}). */
+	private int waiting;
 
 	private volatile long queuedBytes;
 
@@ -122,6 +127,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		this.sendBufferLimit = support.settings().sendBufferBytes();
 		this.sendTimeLimitMillis = support.settings().sendTimeLimit().toMillis();
 		this.queuesReplies = endpoint.echoes();
+		this.echoQueue = support.echoQueue();
 		this.inbound = new InboundMessage(support.settings().maxMessageBytes(), writer.sizes());
 		this.rate = new MessageRate(support.settings().maxMessagesPerSecond());
 	}
@@ -171,8 +177,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Reply lane: a whole message or the next fragment of one, in the order the echo produces them. */
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
-		if (this.queuesReplies && !sendsInline(message)) {
-			queueReply(message);
+		if (this.queuesReplies && !sendsInline(message) && queueReply(message)) {
 			return;
 		}
 		this.writeLock.lock();
@@ -204,19 +209,26 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/**
 	 * Queues a part of a reply (or a whole one behind such parts) for a push-sender thread. Tomcat lends the payload
 	 * of a binary part only for the length of the call, so it is copied; a text part is an immutable string.
+	 * @return {@code false} when the server-wide {@link EchoQueueBudget} is spent: the caller writes the part
+	 *         itself, once this session's queued replies are written
 	 */
-	private void queueReply(WebSocketMessage<?> message) throws IOException {
-		WebSocketMessage<?> owned = ownedCopy(message);
-		long size = this.writer.sizes().of(owned);
+	private boolean queueReply(WebSocketMessage<?> message) throws IOException {
+		long size = this.writer.sizes().of(message);
 		synchronized (this.queueLock) {
 			awaitRoomLocked(size);
 			if (this.closeSent.get() != null || !isOpen()) {
-				return; // ended while it waited: the close says so, as for pushes
+				return true; // ended while it waited: the close says so, as for pushes
 			}
-			this.replies.add(new Pending(owned, size, false));
+			if (!this.echoQueue.tryTake(size)) {
+				awaitRepliesWrittenLocked();
+				return false;
+			}
+			this.replies.add(new Pending(ownedCopy(message), size, false));
 			this.queuedBytes += size;
+			this.replyBytes += size;
 			this.replyOpen = !message.isLast();
 			startDrainLocked();
+			return true;
 		}
 	}
 
@@ -228,17 +240,32 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private void awaitRoomLocked(long size) throws IOException {
 		while (this.queuedBytes > 0 && bufferedBytes() + size > this.sendBufferLimit && this.closeSent.get() == null
 				&& isOpen()) {
-			this.waitingForRoom++;
-			try {
-				this.queueLock.wait(this.sendTimeLimitMillis);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new InterruptedIOException("Interrupted while waiting to queue a reply on session " + getId());
-			}
-			finally {
-				this.waitingForRoom--;
-			}
+			awaitDrainLocked();
+		}
+	}
+
+	/**
+	 * Waits until every queued reply part has been taken for writing; the last one taken is written under the write
+	 * lock, which the caller's own write then waits for.
+	 */
+	private void awaitRepliesWrittenLocked() throws IOException {
+		while (!this.replies.isEmpty() && this.closeSent.get() == null && isOpen()) {
+			awaitDrainLocked();
+		}
+	}
+
+	/** One wait for the writing thread to take something from the queue, or for the session to end. */
+	private void awaitDrainLocked() throws IOException {
+		this.waiting++;
+		try {
+			this.queueLock.wait(this.sendTimeLimitMillis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while waiting to queue a reply on session " + getId());
+		}
+		finally {
+			this.waiting--;
 		}
 	}
 
@@ -354,7 +381,11 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				Pending next;
 				synchronized (this.queueLock) {
 					next = this.replies.poll();
-					if (next == null && !this.replyOpen) {
+					if (next != null) {
+						this.replyBytes -= next.size();
+						this.echoQueue.release(next.size());
+					}
+					else if (!this.replyOpen) {
 						next = this.pushes.poll();
 					}
 					if (next == null) {
@@ -362,7 +393,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 						return;
 					}
 					this.queuedBytes -= next.size();
-					if (this.waitingForRoom > 0) {
+					if (this.waiting > 0) {
 						this.queueLock.notifyAll();
 					}
 				}
@@ -397,6 +428,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		synchronized (this.queueLock) {
 			this.pushes.clear();
 			this.replies.clear();
+			this.echoQueue.release(this.replyBytes);
+			this.replyBytes = 0;
 			this.queuedBytes = 0;
 			this.draining = false;
 			this.queueLock.notifyAll();

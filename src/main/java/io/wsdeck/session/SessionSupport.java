@@ -8,7 +8,8 @@ import java.util.concurrent.Executor;
  * @param settings limits taken from configuration
  * @param observer metrics
  * @param pushSender threads that write pushes, pings and closes that must not block their caller
+ * @param echoQueue the bytes of large echoes all sessions may hold queued
  */
 public record SessionSupport(SessionRegistry registry, SessionSettings settings, SessionObserver observer,
-		Executor pushSender) {
+		Executor pushSender, EchoQueueBudget echoQueue) {
 }
