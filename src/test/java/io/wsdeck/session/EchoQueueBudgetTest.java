@@ -1,5 +1,7 @@
 package io.wsdeck.session;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -7,6 +9,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
 class EchoQueueBudgetTest {
@@ -39,8 +42,10 @@ class EchoQueueBudgetTest {
 		budget.release(40);
 		budget.release(10);
 
+		// INFO lines may wait for the console's next batch (BufferedConsoleAppender) when Spring Boot's logging is set up
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output.getOut()).contains("down to 50 bytes: they are queued again"));
 		assertThat(output.getOut().split("reach 100 bytes \\(wsdeck.outbound.echo-queue-limit\\)", -1)).hasSize(2);
-		assertThat(output.getOut()).contains("down to 50 bytes: they are queued again");
 	}
 
 }
