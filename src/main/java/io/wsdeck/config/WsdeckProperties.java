@@ -143,8 +143,9 @@ public record WsdeckProperties(
 	 * Sending to a session from several threads (echo, ticks, broadcasts).
 	 * @param sendTimeLimit how long one send may block before the session's connection is dropped as too slow (no
 	 *        close frame can pass the blocked send; the server logs and counts 1008)
-	 * @param sendBufferLimit bytes that may wait behind a send in progress: pushes past it close the session as too
-	 *        slow (1008); the parts of a large echo past it make the server stop reading the client until they drain
+	 * @param sendBufferLimit bytes that may wait behind a send in progress, pushes and echoes each on their own:
+	 *        pushes past it close the session as too slow (1008); the parts of a large echo past it make the server
+	 *        stop reading the client until they drain
 	 * @param pushThreads threads that write pushes (ticks, broadcasts, pings) on Java 17-20; a client that stops
 	 *        reading blocks one of them for up to the send time limit. On Java 21+ pushes use virtual threads and
 	 *        this is ignored

@@ -1,5 +1,6 @@
 package io.wsdeck.session;
 
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketMessage;
 
 /**
@@ -51,6 +52,17 @@ final class InboundMessage {
 
 	long maxBytes() {
 		return this.maxBytes;
+	}
+
+	/**
+	 * The close for a message over the limit.
+	 * @param declared the size the message would reach, as a frame header declared it; 0 when it has passed the
+	 *        limit as it arrived
+	 */
+	CloseStatus tooBig(long declared) {
+		return CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big: "
+				+ ((declared > 0) ? declared + " bytes declared, " : "") + "over " + this.maxBytes
+				+ " bytes (limit wsdeck.limits.max-message-size)");
 	}
 
 	/** The kind of the message being received; meaningful while {@link #fragments()} is above 0. */

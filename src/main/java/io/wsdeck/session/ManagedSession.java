@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.tomcat.websocket.PerMessageDeflate;
+import org.apache.tomcat.websocket.WsFrameBase;
 import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
@@ -95,6 +97,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private long replyBytes;
 
 	private final EchoQueueBudget echoQueue;
+
+	/** Whether the session is still being opened ({@link #opened}); guarded by the queue lock. */
+	private boolean opening = true;
 
 	/** Whether the writing thread waits for the next part of a reply ({@link #drain}); guarded by the queue lock. */
 	private boolean drainLingering;
@@ -247,8 +252,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * which ends the wait too. The reading thread stops reading meanwhile, so the client's sends block: backpressure.
 	 */
 	private void awaitRoomLocked(long size) throws IOException {
-		while (this.queuedBytes > 0 && bufferedBytes() + size > this.sendBufferLimit && this.closeSent.get() == null
-				&& isOpen()) {
+		while (this.replyBytes > 0 && this.writer.outstandingBytes() + this.replyBytes + size > this.sendBufferLimit
+				&& this.closeSent.get() == null && isOpen()) {
 			awaitDrainLocked();
 		}
 	}
@@ -312,13 +317,12 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			if (this.closeSent.get() != null || !isOpen()) {
 				return false;
 			}
-			buffered = bufferedBytes();
+			// The lanes are bounded apart: a client held back while it sends a large message is not slow to read
+			buffered = this.writer.outstandingBytes() + this.queuedBytes - this.replyBytes;
 			if (buffered + size <= this.sendBufferLimit) {
 				this.pushes.add(new Pending(message, size, toMany));
 				this.queuedBytes += size;
-				if (!this.replyOpen) {
-					startDrainLocked();
-				}
+				startDrainLocked();
 				return true;
 			}
 		}
@@ -337,20 +341,55 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			return false;
 		}
 		this.unansweredPings.incrementAndGet();
-		dispatch(() -> {
-			// The write lock is taken per fragment, so a ping can go out between a reply's fragments.
-			this.writeLock.lock();
-			try {
-				send(new PingMessage(ByteBuffer.wrap(payload))); // accepted, then written: buffered bytes balance
-			}
-			catch (IOException | RuntimeException ex) {
-				log.debug("Ping to session {} failed: {}", getId(), ex.toString());
-			}
-			finally {
-				this.writeLock.unlock();
-			}
-		});
+		dispatch(() -> writeControl(new PingMessage(ByteBuffer.wrap(payload))));
 		return true;
+	}
+
+	/**
+	 * Answers the client's ping from a push-sender thread when the answer would wait behind a write: Tomcat answers
+	 * on the reading thread, which would stop reading until that write is through, and a write to a client that
+	 * reads only after it has sent everything is through only then. Otherwise Tomcat answers at once, as usual.
+	 * @return whether the answer was taken
+	 */
+	private boolean answerPingLater(ByteBuffer payload) {
+		synchronized (this.queueLock) {
+			if (!this.draining && this.replies.isEmpty() && !this.writer.isWriting()) {
+				return false;
+			}
+		}
+		ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+		dispatch(() -> writeControl(new PongMessage(copy)));
+		return true;
+	}
+
+	/** Writes a ping or pong; the write lock is taken per fragment, so it can go out between a reply's fragments. */
+	private void writeControl(WebSocketMessage<?> control) {
+		this.writeLock.lock();
+		try {
+			send(control); // accepted, then written: buffered bytes balance
+		}
+		catch (IOException | RuntimeException ex) {
+			log.debug("{} to session {} failed: {}", control.getClass().getSimpleName(), getId(), ex.toString());
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	/** What wsdeck's copy of Tomcat's frame parser asks this session while it reads. */
+	WsFrameBase.Hooks frameParserHooks() {
+		return new FrameParserHooks();
+	}
+
+	/**
+	 * The session has been opened and greeted: pushes may go out now. Until then they wait, so that nothing comes
+	 * before the greeting.
+	 */
+	void opened() {
+		synchronized (this.queueLock) {
+			this.opening = false;
+			startDrainLocked();
+		}
 	}
 
 	/** Pings sent since the last pong. */
@@ -372,7 +411,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	private void startDrainLocked() {
-		if (!this.draining && (!this.replies.isEmpty() || (!this.replyOpen && !this.pushes.isEmpty()))) {
+		if (!this.draining && (!this.replies.isEmpty() || (!this.replyOpen && !this.opening && !this.pushes.isEmpty()))) {
 			this.draining = true;
 			dispatch(this::drain);
 		}
@@ -398,7 +437,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 						this.replyBytes -= next.size();
 						this.echoQueue.release(next.size());
 					}
-					else if (!this.replyOpen) {
+					else if (!this.replyOpen && !this.opening) {
 						next = this.pushes.poll();
 					}
 					if (next == null) {
@@ -610,6 +649,23 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	private record Pending(WebSocketMessage<?> message, long size, boolean toMany) {
+	}
+
+	private final class FrameParserHooks implements WsFrameBase.Hooks {
+
+		@Override
+		public void largeFrameDeclared(long payloadLength) {
+			long declared = ManagedSession.this.inbound.bytes() + payloadLength;
+			if (declared > ManagedSession.this.inbound.maxBytes()) {
+				closeQuietly(ManagedSession.this.inbound.tooBig(declared));
+			}
+		}
+
+		@Override
+		public boolean answerPingLater(ByteBuffer payload) {
+			return ManagedSession.this.answerPingLater(payload);
+		}
+
 	}
 
 }

@@ -56,8 +56,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession container) throws Exception {
-		limitBlockingWrites(container);
 		ManagedSession session = new ManagedSession(container, this.endpoint, this.support);
+		configureTomcatSession(container, session);
 		this.registry.add(session);
 		container.getAttributes().put(MANAGED, session);
 		this.observer.opened(this.endpoint);
@@ -65,6 +65,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 				this.endpoint.tag(), session.getRemoteAddress(), session.getUri() != null ? session.getUri().getPath() : "?",
 				orNone(session.getAcceptedProtocol()), describe(session.getExtensions()));
 		guarded(session, () -> getDelegate().afterConnectionEstablished(session));
+		session.opened(); // pushes may go out now, after the greeting
 	}
 
 	@Override
@@ -80,14 +81,16 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		if (kind != null) {
 			InboundMessage inbound = session.inbound();
 			long size = inbound.add(message, kind);
-			long declared = message.isLast() ? 0 : declaredByLargeFrame(container, inbound, size);
-			boolean overLimit = inbound.overLimit() || declared > inbound.maxBytes();
-			// Received off the wire even when over the limit, as wsdeck.bytes counts it; not a message, though
-			session.traffic().received(size, message.isLast() && !overLimit);
-			if (overLimit) {
-				session.closeQuietly(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big: "
-						+ ((declared > inbound.maxBytes()) ? declared + " bytes declared, " : "") + "over "
-						+ inbound.maxBytes() + " bytes (limit wsdeck.limits.max-message-size)"));
+			boolean overLimit = inbound.overLimit();
+			// After wsdeck's own close, what still arrives (the rest of a message refused at its frame header, say)
+			// is read and dropped: no data may follow a close frame.
+			boolean dropped = session.closeSent() != null;
+			// Received off the wire even when over the limit or dropped, as wsdeck.bytes counts it; not a message
+			session.traffic().received(size, message.isLast() && !overLimit && !dropped);
+			if (dropped || overLimit) {
+				if (!dropped) {
+					session.closeQuietly(inbound.tooBig(0));
+				}
 				return;
 			}
 			session.dataReceived();
@@ -191,17 +194,6 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 				? CloseStatus.NO_STATUS_CODE : status;
 	}
 
-	/**
-	 * At the first part of a large frame, the size its message will reach if the frame is whole: what came before the
-	 * frame plus what its header declares (wsdeck's copy of Tomcat's frame parser notes it). A message the limit
-	 * will refuse is refused at once, not after the limit's worth of it has been read and echoed. 0 at other parts.
-	 */
-	private static long declaredByLargeFrame(WebSocketSession container, InboundMessage inbound, long part) {
-		WsSession tomcat = TomcatSessions.of(container);
-		Object declared = (tomcat != null) ? tomcat.getUserProperties().remove(WsFrameBase.LARGE_FRAME) : null;
-		return (declared instanceof Long frameBytes) ? inbound.bytes() - part + frameBytes : 0;
-	}
-
 	/** Whether wsdeck's copy of Tomcat's frame parser left this mark in the session's user properties. */
 	private static boolean markedByFrameParser(WebSocketSession container, String mark) {
 		WsSession tomcat = TomcatSessions.of(container);
@@ -209,14 +201,17 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	}
 
 	/**
-	 * Without this, a write to a client that stopped reading blocks for Tomcat's default 20 s; with it, for the
-	 * configured send-time limit, after which Tomcat fails the write and closes the connection, and the close is
-	 * reported as the slow consumer's ({@link ManagedSession#closedAs}).
+	 * What only Tomcat's own session takes. The blocking-send timeout: without it, a write to a client that stopped
+	 * reading blocks for Tomcat's default 20 s; with it, for the configured send-time limit, after which Tomcat fails
+	 * the write and closes the connection, and the close is reported as the slow consumer's
+	 * ({@link ManagedSession#closedAs}). And the hooks wsdeck's copy of Tomcat's frame parser calls: a frame that
+	 * declares more than the size limit, a ping whose answer would wait behind a write.
 	 */
-	private void limitBlockingWrites(WebSocketSession container) {
+	private void configureTomcatSession(WebSocketSession container, ManagedSession session) {
 		WsSession tomcat = TomcatSessions.of(container);
 		if (tomcat != null) {
 			tomcat.getUserProperties().put(BLOCKING_SEND_TIMEOUT, this.support.settings().sendTimeLimit().toMillis());
+			tomcat.getUserProperties().put(WsFrameBase.HOOKS, session.frameParserHooks());
 		}
 	}
 

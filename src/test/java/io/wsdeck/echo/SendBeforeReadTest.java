@@ -1,5 +1,6 @@
 package io.wsdeck.echo;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -122,6 +123,69 @@ class SendBeforeReadTest {
 
 			bystander.sendText("still served");
 			assertThat(bystander.readText()).isEqualTo("still served");
+		}
+	}
+
+	@Test
+	void aPingBetweenTwoLargeMessagesSentBeforeReadingIsAnsweredAndBothAreEchoed() throws Exception {
+		byte[] first = Payloads.randomBytes(8_000_000, 3);
+		byte[] second = Payloads.randomBytes(8_000_000, 4);
+		byte[] ping = "hello".getBytes(StandardCharsets.UTF_8);
+		try (RawWebSocket ws = notReading("/ws/echo")) {
+			CompletableFuture<Void> sent = ws
+				.sendInBackground(List.of(RawFrame.binary(first), RawFrame.ping(ping), RawFrame.binary(second)));
+
+			// Tomcat answers a ping on the reading thread: behind an echo the client is not reading, the reading stopped
+			sent.get(30, TimeUnit.SECONDS);
+			List<byte[]> messages = new ArrayList<>();
+			List<byte[]> pongs = new ArrayList<>();
+			ByteArrayOutputStream message = new ByteArrayOutputStream();
+			while (messages.size() < 2) {
+				RawFrame frame = ws.readFrame();
+				if (frame.opcode() == RawFrame.PONG) {
+					pongs.add(frame.payload());
+					continue;
+				}
+				message.write(frame.payload());
+				if (frame.fin()) {
+					messages.add(message.toByteArray());
+					message.reset();
+				}
+			}
+			assertThat(pongs).containsExactly(ping);
+			assertThat(Payloads.sha256(messages.get(0))).isEqualTo(Payloads.sha256(first));
+			assertThat(Payloads.sha256(messages.get(1))).isEqualTo(Payloads.sha256(second));
+		}
+	}
+
+	@Test
+	void broadcastsWhileTheClientIsHeldBackAtTheSendBufferLimitDoNotCloseIt() throws Exception {
+		byte[] message = Payloads.randomBytes(8_000_000, 5);
+		String news = "n".repeat(20_000);
+		try (RawWebSocket ws = notReading("/ws")) {
+			ManagedSession session = onlySession(Endpoint.MIXED);
+			ws.sendInBackground(Collections.nCopies(6, RawFrame.binary(message))); // 48 MB, more than the 32 MB
+
+			await().atMost(WsClient.TIMEOUT).until(() -> session.bufferedBytes() > SEND_BUFFER_LIMIT - 1_000_000);
+			for (int i = 0; i < 3; i++) {
+				this.broadcaster.broadcast(news); // queued beside the held-back echo, not counted against it
+			}
+
+			assertThat(ws.readText()).isEqualTo("world");
+			int echoes = 0;
+			int broadcasts = 0;
+			while (echoes < 6 || broadcasts < 3) {
+				RawWebSocket.Message next = ws.readMessage();
+				if (next.opcode() == RawFrame.TEXT) {
+					assertThat(next.text()).isEqualTo(news);
+					broadcasts++;
+				}
+				else {
+					assertThat(next.payload()).as("echo %d", echoes).isEqualTo(message);
+					echoes++;
+				}
+			}
+			assertThat(session.closeSent()).isNull();
 		}
 	}
 

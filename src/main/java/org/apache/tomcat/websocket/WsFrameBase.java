@@ -56,8 +56,9 @@ import org.apache.tomcat.util.res.StringManager;
  * held by the session: a session has them only while part of a frame or message is in them (32 KiB less per idle
  * session at Tomcat's default sizes; WsFrameServer borrows the input buffer around each read). And a failure found
  * here is recorded in the session's user properties ({@link #FAILED_WITH}), so that wsdeck's close log can say the
- * server, not the peer, ended the session; so are a close without a code ({@link #CLOSED_WITHOUT_CODE}) and the
- * declared length of a large frame ({@link #LARGE_FRAME}), for wsdeck's size limit.
+ * server, not the peer, ended the session; so is a close without a code ({@link #CLOSED_WITHOUT_CODE}). Through
+ * {@link Hooks}, the application hears of a large frame as soon as its header is read (for a size limit), and may
+ * answer a ping from another thread.
  * <p>
  * TomcatFramePatchTest fails when Tomcat's version changes, so that the changes are carried over to the new
  * classes (this one, WsFrameServer and WsRemoteEndpointImplBase).
@@ -80,16 +81,40 @@ public abstract class WsFrameBase {
     public static final String CLOSED_WITHOUT_CODE = "io.wsdeck.closedWithoutCode";
 
     /**
-     * wsdeck: set in the session's user properties, to the payload length its header declares, when a data frame of
-     * an uncompressed message is longer than {@link #LARGE_FRAME_BYTES}. Such a frame reaches the application in
-     * parts; with this, wsdeck's size limit can refuse it (1009) at its first part, rather than after reading and
-     * echoing as many bytes as the limit allows. The application removes the mark when it reads it. Compressed
-     * frames declare their compressed size, so they are not marked.
+     * wsdeck: the session's user property holding its {@link Hooks}, if the application gave it any.
      */
-    public static final String LARGE_FRAME = "io.wsdeck.largeFrame";
+    public static final String HOOKS = "io.wsdeck.frameParserHooks";
 
-    // wsdeck: frames at most this long are not marked: ordinary messages never pay for the map write
-    private static final long LARGE_FRAME_BYTES = 64 * 1024;
+    /**
+     * wsdeck: what the application may decide while this parser reads, on the reading thread.
+     */
+    public interface Hooks {
+
+        /**
+         * A data frame of an uncompressed message is longer than {@link #LARGE_FRAME_BYTES} and reaches the
+         * application in parts. Called once its header has been read, before any of its payload, so that a message
+         * size limit can refuse it (close the session) at once rather than after reading that much of it.
+         * Compressed frames declare their compressed size and are not reported.
+         *
+         * @param payloadLength the length the frame's header declares
+         */
+        void largeFrameDeclared(long payloadLength);
+
+        /**
+         * A ping has arrived. Tomcat answers it on the reading thread, where the answer waits for any write in
+         * progress on the connection, and the reading stops meanwhile: when that write waits for a client that
+         * reads only after it has sent everything, neither side moves. The application may answer it itself, later,
+         * from another thread.
+         *
+         * @param payload the ping's payload, valid for the length of the call only
+         *
+         * @return whether the application has taken the answer; if not, Tomcat sends it now
+         */
+        boolean answerPingLater(ByteBuffer payload);
+    }
+
+    // wsdeck: frames at most this long are not reported to Hooks.largeFrameDeclared: ordinary messages never pay
+    static final long LARGE_FRAME_BYTES = 64 * 1024;
 
     // Connection level attributes
     protected final WsSession wsSession;
@@ -121,7 +146,7 @@ public abstract class WsFrameBase {
     // Attributes of the current frame
     private boolean fin = false;
     private int rsv = 0;
-    // wsdeck: whether the message being received is compressed (RSV1 on its first frame), for LARGE_FRAME
+    // wsdeck: whether the message being received is compressed (RSV1 on its first frame), for Hooks
     private boolean messageCompressed = false;
     private byte opCode = 0;
     private final byte[] mask = new byte[4];
@@ -272,7 +297,7 @@ public abstract class WsFrameBase {
                 }
             }
             if (!continuationExpected) {
-                messageCompressed = (rsv & RSV1) != 0; // wsdeck: see LARGE_FRAME
+                messageCompressed = (rsv & RSV1) != 0; // wsdeck: see Hooks
             }
             continuationExpected = !fin;
         }
@@ -297,6 +322,13 @@ public abstract class WsFrameBase {
     protected abstract boolean isMasked();
 
     protected abstract Log getLog();
+
+
+    // wsdeck: see Hooks
+    private Hooks hooks() {
+        Object hooks = wsSession.getUserProperties().get(HOOKS);
+        return (hooks instanceof Hooks) ? (Hooks) hooks : null;
+    }
 
 
     /**
@@ -344,9 +376,12 @@ public abstract class WsFrameBase {
                         new CloseReason(CloseCodes.PROTOCOL_ERROR, sm.getString("wsFrame.controlNoFin")));
             }
         }
-        // wsdeck: see LARGE_FRAME
+        // wsdeck: see Hooks
         if (payloadLength > LARGE_FRAME_BYTES && !Util.isControl(opCode) && !messageCompressed) {
-            wsSession.getUserProperties().put(LARGE_FRAME, Long.valueOf(payloadLength));
+            Hooks hooks = hooks();
+            if (hooks != null) {
+                hooks.largeFrameDeclared(payloadLength);
+            }
         }
         if (isMasked()) {
             inputBuffer.get(mask, 0, 4);
@@ -446,7 +481,9 @@ public abstract class WsFrameBase {
             }
             wsSession.onClose(new CloseReason(receivedCloseCode(code), reason));
         } else if (opCode == Constants.OPCODE_PING) {
-            if (wsSession.isOpen()) {
+            // wsdeck: the application may answer it later (Hooks)
+            Hooks hooks = hooks();
+            if (wsSession.isOpen() && (hooks == null || !hooks.answerPingLater(controlBufferBinary))) {
                 wsSession.getBasicRemote().sendPong(controlBufferBinary);
             }
         } else if (opCode == Constants.OPCODE_PONG) {
