@@ -98,6 +98,12 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final EchoQueueBudget echoQueue;
 
+	/** Answers to the client's pings, written first by the queue's writer, in order ({@link #answerPingLater}). */
+	private final Queue<ByteBuffer> pongs = new ArrayDeque<>();
+
+	/** Pings whose answers may wait; a client that pings faster than it reads gets answers to the latest. */
+	private static final int MAX_PENDING_PONGS = 32;
+
 	/** Whether the session is still being opened ({@link #opened}); guarded by the queue lock. */
 	private boolean opening = true;
 
@@ -349,17 +355,21 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * Answers the client's ping from a push-sender thread when the answer would wait behind a write: Tomcat answers
 	 * on the reading thread, which would stop reading until that write is through, and a write to a client that
 	 * reads only after it has sent everything is through only then. Otherwise Tomcat answers at once, as usual.
+	 * Answers taken wait in order, and once one waits, the next pings' answers wait behind it.
 	 * @return whether the answer was taken
 	 */
 	private boolean answerPingLater(ByteBuffer payload) {
 		synchronized (this.queueLock) {
-			if (!this.draining && this.replies.isEmpty() && !this.writer.isWriting()) {
+			if (!this.draining && this.replies.isEmpty() && this.pongs.isEmpty() && !this.writer.isWriting()) {
 				return false;
 			}
+			if (this.pongs.size() == MAX_PENDING_PONGS) {
+				this.pongs.poll(); // RFC 6455 5.5.3: answering the most recent pings is enough
+			}
+			this.pongs.add(ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip());
+			startDrainLocked();
+			return true;
 		}
-		ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
-		dispatch(() -> writeControl(new PongMessage(copy)));
-		return true;
 	}
 
 	/** Writes a ping or pong; the write lock is taken per fragment, so it can go out between a reply's fragments. */
@@ -411,7 +421,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	private void startDrainLocked() {
-		if (!this.draining && (!this.replies.isEmpty() || (!this.replyOpen && !this.opening && !this.pushes.isEmpty()))) {
+		if (!this.draining && (!this.pongs.isEmpty() || !this.replies.isEmpty()
+				|| (!this.replyOpen && !this.opening && !this.pushes.isEmpty()))) {
 			this.draining = true;
 			dispatch(this::drain);
 		}
@@ -431,23 +442,28 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			this.writeLock.lock();
 			try {
 				Pending next;
+				ByteBuffer pong;
 				synchronized (this.queueLock) {
-					next = this.replies.poll();
-					if (next != null) {
+					pong = this.pongs.poll(); // control frames may go between a reply's parts (RFC 6455 5.4)
+					next = (pong != null) ? null : this.replies.poll();
+					if (pong != null) {
+						lingered = false;
+					}
+					else if (next != null) {
 						this.replyBytes -= next.size();
 						this.echoQueue.release(next.size());
 					}
 					else if (!this.replyOpen && !this.opening) {
 						next = this.pushes.poll();
 					}
-					if (next == null) {
+					if (next == null && pong == null) {
 						linger = this.replyOpen && !lingered && this.closeSent.get() == null;
 						if (!linger) {
 							this.draining = false;
 							return;
 						}
 					}
-					else {
+					else if (next != null) {
 						lingered = false;
 						this.queuedBytes -= next.size();
 						if (this.waiting > 0) {
@@ -455,7 +471,10 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 						}
 					}
 				}
-				if (next != null) {
+				if (pong != null) {
+					send(new PongMessage(pong));
+				}
+				else if (next != null) {
 					send(next.message(), next.toMany());
 				}
 			}
@@ -510,6 +529,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		synchronized (this.queueLock) {
 			this.pushes.clear();
 			this.replies.clear();
+			this.pongs.clear();
 			this.echoQueue.release(this.replyBytes);
 			this.replyBytes = 0;
 			this.queuedBytes = 0;
