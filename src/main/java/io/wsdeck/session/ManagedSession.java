@@ -85,10 +85,11 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Guards the push queue and the flags below; never held while writing. */
 	private final Object queueLock = new Object();
 
-	private final Queue<Pending> pushes = new ArrayDeque<>();
+	// The queues start small (they grow as needed): every idle session holds three, mostly empty
+	private final Queue<Pending> pushes = new ArrayDeque<>(1);
 
 	/** Parts of replies waiting to be written, in order; written before any push, and only on echo endpoints. */
-	private final Queue<Pending> replies = new ArrayDeque<>();
+	private final Queue<Pending> replies = new ArrayDeque<>(1);
 
 	/** Whether large replies go through {@link #replies}: the lab writes on its own threads and keeps its order. */
 	private final boolean queuesReplies;
@@ -99,7 +100,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private final EchoQueueBudget echoQueue;
 
 	/** Answers to the client's pings, written first by the queue's writer, in order ({@link #answerPingLater}). */
-	private final Queue<ByteBuffer> pongs = new ArrayDeque<>();
+	private final Queue<ByteBuffer> pongs = new ArrayDeque<>(1);
 
 	/** Pings whose answers may wait; a client that pings faster than it reads gets answers to the latest. */
 	private static final int MAX_PENDING_PONGS = 32;
