@@ -153,8 +153,9 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 
 	@Bean
 	static SessionSupport sessionSupport(WsdeckProperties properties, SessionRegistry registry,
-			SessionObserver observer, @Qualifier("pushSender") Executor pushSender) {
-		return new SessionSupport(registry, SessionSettings.from(properties), observer, pushSender,
+			SessionObserver observer, @Qualifier("pushSender") Executor pushSender,
+			@Qualifier("echoSender") Executor echoSender) {
+		return new SessionSupport(registry, SessionSettings.from(properties), observer, pushSender, echoSender,
 				new EchoQueueBudget(properties.outbound().echoQueueLimit().toBytes()));
 	}
 

@@ -152,12 +152,16 @@ public record WsdeckProperties(
 	 * @param echoQueueLimit bytes of large echoes all sessions together may hold queued, so that clients which send
 	 *        a whole message before reading keep being read; past it echoes stream from the reading thread. 0
 	 *        queues nothing
+	 * @param echoThreads threads that write the queued parts of large echoes on Java 17-20, apart from the push
+	 *        threads; a client that reads a large echo slowly holds one for as long as it reads. On Java 21+ they
+	 *        are virtual threads and this is ignored
 	 */
 	public record Outbound(
 			@DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration sendTimeLimit,
 			@DefaultValue("32MB") @NotNull DataSize sendBufferLimit,
 			@DefaultValue("32") @Min(1) @Max(1024) int pushThreads,
-			@DefaultValue("256MB") @NotNull DataSize echoQueueLimit) {
+			@DefaultValue("256MB") @NotNull DataSize echoQueueLimit,
+			@DefaultValue("200") @Min(1) @Max(10000) int echoThreads) {
 
 		@AssertTrue(message = "wsdeck.outbound.send-buffer-limit must be between 1KB and 2GB")
 		public boolean isSendBufferLimitInRange() {

@@ -60,6 +60,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final Executor pushSender;
 
+	/** Writes when reply parts are queued: a slow reader of a large echo must not hold a push sender. */
+	private final Executor echoSender;
+
 	private final long sendBufferLimit;
 
 	private final long sendTimeLimitMillis;
@@ -142,6 +145,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		this.writer = writer;
 		this.endpoint = endpoint;
 		this.pushSender = support.pushSender();
+		this.echoSender = support.echoSender();
 		this.sendBufferLimit = support.settings().sendBufferBytes();
 		this.sendTimeLimitMillis = support.settings().sendTimeLimit().toMillis();
 		this.queuesReplies = endpoint.echoes();
@@ -425,7 +429,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		if (!this.draining && (!this.pongs.isEmpty() || !this.replies.isEmpty()
 				|| (!this.replyOpen && !this.opening && !this.pushes.isEmpty()))) {
 			this.draining = true;
-			dispatch(this::drain);
+			boolean replies = !this.replies.isEmpty();
+			dispatch(replies ? this.echoSender : this.pushSender, () -> drain(replies));
 		}
 	}
 
@@ -436,7 +441,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * thread waits {@link #LINGER_MILLIS} for the next part before it gives up its turn: the parts of a large message
 	 * come one after another, and handing each to a new push-sender turn cost a fifth of the echo's throughput.
 	 */
-	private void drain() {
+	private void drain(boolean onEchoSender) {
 		boolean lingered = false;
 		while (true) {
 			boolean linger = false;
@@ -445,6 +450,11 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				Pending next;
 				ByteBuffer pong;
 				synchronized (this.queueLock) {
+					if (!onEchoSender && !this.replies.isEmpty()) {
+						// Reply parts came while a push sender had the turn: the echo senders take it over
+						dispatch(this.echoSender, () -> drain(true));
+						return;
+					}
 					pong = this.pongs.poll(); // control frames may go between a reply's parts (RFC 6455 5.4)
 					next = (pong != null) ? null : this.replies.poll();
 					if (pong != null) {
@@ -517,8 +527,12 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * server is stopping and the executor may stop before the last closes are written).
 	 */
 	private void dispatch(Runnable write) {
+		dispatch(this.pushSender, write);
+	}
+
+	private void dispatch(Executor executor, Runnable write) {
 		try {
-			this.pushSender.execute(write);
+			executor.execute(write);
 		}
 		catch (RejectedExecutionException ex) {
 			write.run();

@@ -24,23 +24,39 @@ class PushSenderConfiguration {
 
 	static final String PUSH_SENDER = "pushSender";
 
+	static final String ECHO_SENDER = "echoSender";
+
 	@Bean(PUSH_SENDER)
 	Executor pushSender(WsdeckProperties properties) {
+		return writers("push-send-", "Pushes", properties.outbound().pushThreads());
+	}
+
+	/**
+	 * The threads that write the queued parts of large echoes, apart from the push senders: a client reading a
+	 * large echo slowly holds its writer for as long as it reads, and must not hold up other sessions' ticks,
+	 * broadcasts and heartbeat pings.
+	 */
+	@Bean(ECHO_SENDER)
+	Executor echoSender(WsdeckProperties properties) {
+		return writers("echo-send-", "Large echoes", properties.outbound().echoThreads());
+	}
+
+	private static Executor writers(String prefix, String what, int threads) {
 		if (Runtime.version().feature() >= 21) {
-			SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor("push-send-");
+			SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor(prefix);
 			virtual.setVirtualThreads(true);
-			log.debug("Pushes are written on virtual threads");
+			log.debug("{} are written on virtual threads", what);
 			return virtual;
 		}
 		ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
-		pool.setCorePoolSize(properties.outbound().pushThreads());
-		pool.setMaxPoolSize(properties.outbound().pushThreads());
-		pool.setAllowCoreThreadTimeOut(true); // an idle server keeps no push threads
-		pool.setThreadNamePrefix("push-send-");
+		pool.setCorePoolSize(threads);
+		pool.setMaxPoolSize(threads);
+		pool.setAllowCoreThreadTimeOut(true); // an idle server keeps no writer threads
+		pool.setThreadNamePrefix(prefix);
 		// Keep writing while the context closes: SessionDrain's 1001 closes go out through these threads.
 		pool.setAcceptTasksAfterContextClose(true);
 		pool.initialize();
-		log.debug("Pushes are written by up to {} threads", properties.outbound().pushThreads());
+		log.debug("{} are written by up to {} threads", what, threads);
 		return pool;
 	}
 

@@ -8,8 +8,9 @@ import java.util.concurrent.Executor;
  * @param settings limits taken from configuration
  * @param observer metrics
  * @param pushSender threads that write pushes, pings and closes that must not block their caller
+ * @param echoSender threads that write the queued parts of large echoes
  * @param echoQueue the bytes of large echoes all sessions may hold queued
  */
 public record SessionSupport(SessionRegistry registry, SessionSettings settings, SessionObserver observer,
-		Executor pushSender, EchoQueueBudget echoQueue) {
+		Executor pushSender, Executor echoSender, EchoQueueBudget echoQueue) {
 }
