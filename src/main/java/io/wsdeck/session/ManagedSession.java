@@ -377,6 +377,31 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		}
 	}
 
+	/**
+	 * The client has sent its close: the echoes of the messages before it go out before the answering close, as RFC
+	 * 6455 5.5.1 allows, or a client that sends its last message and its close together (`ws.send(x); ws.close()`)
+	 * would lose that echo halfway. Not when the close cut a message short: there is no whole reply to finish. A
+	 * client that does not read meets the send-time limit, which ends the wait.
+	 */
+	private void finishRepliesBeforeClose() {
+		if (!this.queuesReplies) {
+			return;
+		}
+		synchronized (this.queueLock) {
+			if (this.replyOpen) {
+				return;
+			}
+			try {
+				awaitRepliesWrittenLocked();
+			}
+			catch (IOException ex) { // interrupted: answer the close now
+				return;
+			}
+		}
+		this.writeLock.lock(); // the last part taken is written under it
+		this.writeLock.unlock();
+	}
+
 	/** Writes a ping or pong; the write lock is taken per fragment, so it can go out between a reply's fragments. */
 	private void writeControl(WebSocketMessage<?> control) {
 		this.writeLock.lock();
@@ -699,6 +724,11 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		@Override
 		public boolean answerPingLater(ByteBuffer payload) {
 			return ManagedSession.this.answerPingLater(payload);
+		}
+
+		@Override
+		public void closeReceived() {
+			finishRepliesBeforeClose();
 		}
 
 	}

@@ -189,6 +189,19 @@ class SendBeforeReadTest {
 		}
 	}
 
+	@Test
+	void aMessageSentTogetherWithTheCloseIsEchoedBeforeTheCloseIsAnswered() throws Exception {
+		byte[] message = Payloads.randomBytes(100_000, 6); // in parts, so its echo is queued
+		for (int i = 0; i < 20; i++) {
+			try (RawWebSocket ws = RawWebSocket.open(this.port, "/ws/echo")) {
+				ws.send(RawFrame.binary(message), RawFrame.close(1000, "done")); // ws.send(x); ws.close()
+
+				assertThat(ws.readMessage().payload()).as("echo before the close, round %d", i).isEqualTo(message);
+				assertThat(ws.readClose().code()).isEqualTo(1000);
+			}
+		}
+	}
+
 	/** A client with a small receive buffer, which reads nothing until the test says so. */
 	private RawWebSocket notReading(String path) throws IOException {
 		return RawWebSocket.connector()

@@ -111,6 +111,14 @@ public abstract class WsFrameBase {
          * @return whether the application has taken the answer; if not, Tomcat sends it now
          */
         boolean answerPingLater(ByteBuffer payload);
+
+        /**
+         * The peer's close frame has arrived; Tomcat answers it when this returns. RFC 6455 5.5.1 lets an endpoint
+         * finish the message it is sending first: an application that still writes replies to what came before the
+         * close may wait for them here, so that a peer which sends its last message and its close together gets
+         * the reply.
+         */
+        void closeReceived();
     }
 
     // wsdeck: frames at most this long are not reported to Hooks.largeFrameDeclared: ordinary messages never pay
@@ -478,6 +486,11 @@ public abstract class WsFrameBase {
                     controlBufferText.flip();
                     reason = controlBufferText.toString();
                 }
+            }
+            // wsdeck: replies to what came before the close may go first (Hooks)
+            Hooks hooks = hooks();
+            if (hooks != null) {
+                hooks.closeReceived();
             }
             wsSession.onClose(new CloseReason(receivedCloseCode(code), reason));
         } else if (opCode == Constants.OPCODE_PING) {
