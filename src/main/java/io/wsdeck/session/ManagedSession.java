@@ -132,6 +132,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private volatile long lastDataNanos = System.nanoTime();
 
+	/** Traffic bytes both ways when the heartbeat last looked; only its sweep touches it. */
+	private long movedAtLastCheck;
+
 	private volatile boolean connectionFailed;
 
 	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support) {
@@ -435,6 +438,21 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Pings sent since the last pong. */
 	public int unansweredPings() {
 		return this.unansweredPings.get();
+	}
+
+	/**
+	 * For the heartbeat, before it looks at {@link #unansweredPings}: bytes written to the connection or read from
+	 * it since the last call are proof of life too, so the pings sent before them no longer count. A pong can come
+	 * late behind megabytes of echo still in the socket buffers; a client that does not read at all makes no
+	 * progress, and meets the send-time limit.
+	 */
+	public void forgetUnansweredPingsIfTrafficMoved() {
+		Traffic traffic = this.writer.traffic();
+		long moved = traffic.bytesIn() + traffic.bytesOut();
+		if (moved != this.movedAtLastCheck) {
+			this.movedAtLastCheck = moved;
+			this.unansweredPings.set(0);
+		}
 	}
 
 	void pongReceived() {

@@ -48,6 +48,36 @@ class HeartbeatTest {
 			}
 		}
 
+		/**
+		 * Traffic is proof of life too: a pong can be late behind megabytes of echo still in the socket buffers, and
+		 * a client busy sending and reading is not dead, whatever its pongs. Once it goes quiet, the pongs count.
+		 */
+		@Test
+		void aClientThatKeepsTheConnectionBusyIsNotTakenForDeadUntilItGoesQuiet() throws IOException {
+			try (RawWebSocket busy = RawWebSocket.connector().timeout(Duration.ofSeconds(10)).open(this.port, "/ws")) {
+				assertThat(busy.readText()).isEqualTo("world");
+				long until = System.nanoTime() + Duration.ofMillis(1500).toNanos(); // 7 intervals, 2 pongs missed
+				int pings = 0;
+				for (int i = 0; System.nanoTime() < until; i++) {
+					busy.sendText("m" + i);
+					RawFrame frame;
+					while ((frame = busy.readFrame()).opcode() == RawFrame.PING) {
+						pings++; // never answered
+					}
+					assertThat(frame.opcode()).as("frame after message %d", i).isEqualTo(RawFrame.TEXT);
+					assertThat(frame.text()).isEqualTo("m" + i);
+				}
+				assertThat(pings).isGreaterThan(2);
+
+				RawFrame frame;
+				while ((frame = busy.readFrame()).opcode() == RawFrame.PING) {
+					// quiet now: these go unanswered and count
+				}
+				assertThat(frame.opcode()).isEqualTo(RawFrame.CLOSE);
+				assertThat(frame.close().reason()).startsWith("no pong to 2 pings");
+			}
+		}
+
 		@Test
 		void aClientThatAnswersPingsStaysOpen() throws IOException {
 			try (RawWebSocket alive = RawWebSocket.connector().timeout(Duration.ofSeconds(10)).open(this.port, "/ws")) {
