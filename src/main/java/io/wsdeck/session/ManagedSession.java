@@ -32,7 +32,7 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * <li>{@link #sendMessage} is the <em>reply</em> lane, used by the echo from the container's read path. A whole
  * message is written in the caller's thread, so a client that does not read its echoes stops being read:
  * backpressure. A large message arrives in parts and its echo streams out part by part; on the echo endpoints
- * those parts are queued and written by a push-sender thread, so the reading goes on while the client is still
+ * those parts are queued and written by an echo-sender thread, so the reading goes on while the client is still
  * sending and not yet reading (a client that sends a whole 10 MB message before it reads would otherwise stall
  * both ends). Queued reply bytes count towards the send-buffer limit; past it the reading waits for the queue to
  * drain, which is backpressure again.</li>
@@ -103,7 +103,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private final EchoQueueBudget echoQueue;
 
 	/** Answers to the client's pings, written first by the queue's writer, in order ({@link #answerPingLater}). */
-	private final Queue<ByteBuffer> pongs = new ArrayDeque<>(1);
+	private final Queue<Pending> pongs = new ArrayDeque<>(1);
 
 	/** Pings whose answers may wait; a client that pings faster than it reads gets answers to the latest. */
 	private static final int MAX_PENDING_PONGS = 32;
@@ -232,7 +232,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Queues a part of a reply (or a whole one behind such parts) for a push-sender thread. Tomcat lends the payload
+	 * Queues a part of a reply (or a whole one behind such parts) for an echo-sender thread. Tomcat lends the payload
 	 * of a binary part only for the length of the call, so it is copied; a text part is an immutable string.
 	 * @return {@code false} when the server-wide {@link EchoQueueBudget} is spent: the caller writes the part
 	 *         itself, once this session's queued replies are written
@@ -299,11 +299,14 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private static WebSocketMessage<?> ownedCopy(WebSocketMessage<?> message) {
 		if (message instanceof BinaryMessage binary) {
-			ByteBuffer lent = binary.getPayload();
-			ByteBuffer copy = ByteBuffer.allocate(lent.remaining()).put(lent.duplicate()).flip();
-			return new BinaryMessage(copy, binary.isLast());
+			return new BinaryMessage(copyOf(binary.getPayload()), binary.isLast());
 		}
 		return message;
+	}
+
+	/** A copy of the bytes Tomcat lends for the length of a call. */
+	private static ByteBuffer copyOf(ByteBuffer lent) {
+		return ByteBuffer.allocate(lent.remaining()).put(lent.duplicate()).flip();
 	}
 
 	/**
@@ -360,7 +363,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Answers the client's ping from a push-sender thread when the answer would wait behind a write: Tomcat answers
+	 * Answers the client's ping from the queue's writer when the answer would wait behind a write: Tomcat answers
 	 * on the reading thread, which would stop reading until that write is through, and a write to a client that
 	 * reads only after it has sent everything is through only then. Otherwise Tomcat answers at once, as usual.
 	 * Answers taken wait in order, and once one waits, the next pings' answers wait behind it.
@@ -374,7 +377,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			if (this.pongs.size() == MAX_PENDING_PONGS) {
 				this.pongs.poll(); // RFC 6455 5.5.3: answering the most recent pings is enough
 			}
-			this.pongs.add(ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip());
+			this.pongs.add(new Pending(new PongMessage(copyOf(payload)), 0, false)); // not counted: 125 bytes at most
 			startDrainLocked();
 			return true;
 		}
@@ -482,7 +485,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * none of its parts queued. Each is taken from its queue under the write lock, so an inline reply that found the
 	 * queues empty waits for the last part taken. When the queue runs dry in the middle of a reply, the writing
 	 * thread waits {@link #LINGER_MILLIS} for the next part before it gives up its turn: the parts of a large message
-	 * come one after another, and handing each to a new push-sender turn cost a fifth of the echo's throughput.
+	 * come one after another, and handing each to a new writer's turn cost a fifth of the echo's throughput.
 	 */
 	private void drain(boolean onEchoSender) {
 		boolean lingered = false;
@@ -491,50 +494,34 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			this.writeLock.lock();
 			try {
 				Pending next;
-				ByteBuffer pong;
 				synchronized (this.queueLock) {
 					if (!onEchoSender && !this.replies.isEmpty()) {
 						// Reply parts came while a push sender had the turn: the echo senders take it over
 						dispatch(this.echoSender, () -> drain(true));
 						return;
 					}
-					pong = this.pongs.poll(); // control frames may go between a reply's parts (RFC 6455 5.4)
-					next = (pong != null) ? null : this.replies.poll();
-					if (pong != null) {
-						lingered = false;
-					}
-					else if (next != null) {
-						this.replyBytes -= next.size();
-						this.echoQueue.release(next.size());
-					}
-					else if (!this.replyOpen && !this.opening) {
-						next = this.pushes.poll();
-					}
-					if (next == null && pong == null) {
+					next = pollNextLocked();
+					if (next == null) {
 						linger = this.replyOpen && !lingered && this.closeSent.get() == null;
 						if (!linger) {
 							this.draining = false;
 							return;
 						}
 					}
-					else if (next != null) {
+					else {
 						lingered = false;
-						this.queuedBytes -= next.size();
 						if (this.waiting > 0) {
 							this.queueLock.notifyAll();
 						}
 					}
 				}
-				if (pong != null) {
-					send(new PongMessage(pong));
-				}
-				else if (next != null) {
+				if (next != null) {
 					send(next.message(), next.toMany());
 				}
 			}
 			catch (IOException | RuntimeException ex) {
 				log.debug("Queued send to session {} failed: {}", getId(), ex.toString());
-				discardPushes();
+				discardQueued();
 				return;
 			}
 			finally {
@@ -545,6 +532,29 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				lingered = true;
 			}
 		}
+	}
+
+	/**
+	 * The next thing to write, taken off its queue: an answer to a ping (control frames may go between a reply's
+	 * parts, RFC 6455 5.4), else a reply part, else, with no reply open and the greeting sent, a push.
+	 */
+	private Pending pollNextLocked() {
+		Pending pong = this.pongs.poll();
+		if (pong != null) {
+			return pong;
+		}
+		Pending reply = this.replies.poll();
+		if (reply != null) {
+			this.replyBytes -= reply.size();
+			this.echoQueue.release(reply.size());
+			this.queuedBytes -= reply.size();
+			return reply;
+		}
+		Pending push = (this.replyOpen || this.opening) ? null : this.pushes.poll();
+		if (push != null) {
+			this.queuedBytes -= push.size();
+		}
+		return push;
 	}
 
 	/** Outside the write lock, so pings and inline replies are not held up by the wait. */
@@ -582,8 +592,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		}
 	}
 
-	/** Drops what is queued, pushes and reply parts, and wakes a reader waiting for room. */
-	private void discardPushes() {
+	/** Drops what is queued (pushes, reply parts, answers to pings) and wakes a reader waiting for room. */
+	private void discardQueued() {
 		synchronized (this.queueLock) {
 			this.pushes.clear();
 			this.replies.clear();
@@ -647,7 +657,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 */
 	void ended() {
 		this.writer.abandon();
-		discardPushes();
+		discardQueued();
 	}
 
 	/**
@@ -704,7 +714,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		if (!this.closeSent.compareAndSet(null, status)) {
 			return false;
 		}
-		discardPushes(); // the session is ending; what it had not sent goes with it, announced by the close
+		discardQueued(); // the session is ending; what it had not sent goes with it, announced by the close
 		if (!isNormal(status)) {
 			log.warn("Closing session {} ({} {}) with {} \"{}\"", getId(), this.endpoint.tag(), getRemoteAddress(),
 					status.getCode(), status.getReason());

@@ -87,10 +87,11 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			boolean dropped = session.closeSent() != null;
 			// Received off the wire even when over the limit or dropped, as wsdeck.bytes counts it; not a message
 			session.traffic().received(size, message.isLast() && !overLimit && !dropped);
-			if (dropped || overLimit) {
-				if (!dropped) {
-					session.closeQuietly(inbound.tooBig(0));
-				}
+			if (dropped) {
+				return;
+			}
+			if (overLimit) {
+				session.closeQuietly(inbound.tooBig(0));
 				return;
 			}
 			session.dataReceived();
@@ -205,7 +206,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * reading blocks for Tomcat's default 20 s; with it, for the configured send-time limit, after which Tomcat fails
 	 * the write and closes the connection, and the close is reported as the slow consumer's
 	 * ({@link ManagedSession#closedAs}). And the hooks wsdeck's copy of Tomcat's frame parser calls: a frame that
-	 * declares more than the size limit, a ping whose answer would wait behind a write.
+	 * declares more than the size limit, a ping whose answer would wait behind a write, a close to be answered after
+	 * the replies before it.
 	 */
 	private void configureTomcatSession(WebSocketSession container, ManagedSession session) {
 		WsSession tomcat = TomcatSessions.of(container);

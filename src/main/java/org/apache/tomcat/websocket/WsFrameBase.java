@@ -57,8 +57,8 @@ import org.apache.tomcat.util.res.StringManager;
  * session at Tomcat's default sizes; WsFrameServer borrows the input buffer around each read). And a failure found
  * here is recorded in the session's user properties ({@link #FAILED_WITH}), so that wsdeck's close log can say the
  * server, not the peer, ended the session; so is a close without a code ({@link #CLOSED_WITHOUT_CODE}). Through
- * {@link Hooks}, the application hears of a large frame as soon as its header is read (for a size limit), and may
- * answer a ping from another thread.
+ * {@link Hooks}, the application hears of a large frame as soon as its header is read (for a size limit), may
+ * answer a ping from another thread, and may finish its replies before a close is answered.
  * <p>
  * TomcatFramePatchTest fails when Tomcat's version changes, so that the changes are carried over to the new
  * classes (this one, WsFrameServer and WsRemoteEndpointImplBase).
