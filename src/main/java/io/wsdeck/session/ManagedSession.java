@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,6 +73,18 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * deadline from {@link System#currentTimeMillis()} and stops waiting with less than a millisecond left.
 	 */
 	private static final long TIMER_SLACK_MILLIS = 5;
+
+	/**
+	 * Tomcat's session property for how long a close other than 1000 may wait for the write in progress and then
+	 * for its own frame to be written, before Tomcat drops the connection without one.
+	 */
+	private static final String CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+
+	/**
+	 * Tomcat's default for {@link #CLOSE_SEND_TIMEOUT}, kept for closes on a reading thread: Tomcat waits there by
+	 * spinning on the connection's lock, and an answer to bad input is worth no more than that.
+	 */
+	private static final long QUICK_CLOSE_MILLIS = 50;
 
 	private final Instant openedAt = Instant.now();
 
@@ -199,9 +212,16 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		return this.writer.outstandingBytes() + this.queuedBytes;
 	}
 
-	/** Reply lane: a whole message or the next fragment of one, in the order the echo produces them. */
+	/**
+	 * Reply lane: a whole message or the next fragment of one, in the order the echo produces them. Once wsdeck has
+	 * decided to close the session, replies are dropped, as queued pushes are: the close says so, and it goes out
+	 * as soon as the write in progress is through ({@link #closeLater}), not behind a flood of more.
+	 */
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
+		if (this.closeSent.get() != null) {
+			return;
+		}
 		if (this.queuesReplies && !sendsInline(message) && queueReply(message)) {
 			return;
 		}
@@ -640,13 +660,27 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	CloseStatus closedAs(CloseStatus reported) {
 		long blocked = this.writer.blockedMillisOnThisThread();
 		if (blocked < this.sendTimeLimitMillis - TIMER_SLACK_MILLIS) {
-			return reported; // not closed by a write of this session's that ran out of time
+			return withoutFrameIfLost(reported); // not closed by a write of this session's that ran out of time
 		}
 		CloseStatus dropped = CloseStatus.POLICY_VIOLATION.withReason("slow consumer: a send blocked for " + blocked
 				+ " ms, " + bufferedBytes() + " bytes buffered; connection dropped "
 				+ "(no close frame can pass a write the client is not reading)");
 		claimClose(dropped);
 		return dropped;
+	}
+
+	/**
+	 * wsdeck's own close, whose frame Tomcat could not write (the connection failed while it tried, or a write the
+	 * client does not read kept it out until the time allowed was up), says so: the client saw the connection end,
+	 * not this code.
+	 */
+	private CloseStatus withoutFrameIfLost(CloseStatus reported) {
+		CloseStatus sent = this.closeSent.get();
+		if (sent == null || !this.connectionFailed || reported.getCode() != sent.getCode()) {
+			return reported;
+		}
+		String reason = (reported.getReason() != null) ? reported.getReason() + "; " : "";
+		return reported.withReason(reason + "connection dropped (the close frame could not be sent)");
 	}
 
 	/**
@@ -672,9 +706,10 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Closes on the caller's thread even if a close was claimed already, and may be waiting for a push sender: for
-	 * shutdown, when every push sender may be stuck on a client that does not read (a fixed pool on Java 17-20).
-	 * Tomcat closes a session once; a second close does nothing.
+	 * Closes on the caller's thread even if a close was claimed already, and may be waiting for a write in progress
+	 * or for a thread ({@link #closeLater}): for shutdown's deadline. Gives the close frame Tomcat's 50 ms, then the
+	 * connection is dropped, which also ends a write still blocked on it ({@link #ended}). Tomcat closes a session
+	 * once; a second close does nothing.
 	 */
 	public void closeNow(CloseStatus status) {
 		claimClose(status);
@@ -697,10 +732,46 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		this.connectionFailed = true;
 	}
 
-	/** Closes from a push-sender thread: for callers that must not wait on a client that may not be reading. */
+	/**
+	 * Closes without blocking the caller, within the send-time limit: for callers that must not wait on a client that
+	 * may not be reading. See {@link #closeLater(CloseStatus, long)}.
+	 */
 	public void closeLater(CloseStatus status) {
+		closeLater(status, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.sendTimeLimitMillis));
+	}
+
+	/**
+	 * Closes without blocking the caller: an echo-sender thread waits for the write in progress to be through, then
+	 * sends the close frame, so a client that is reading gets the message it is in the middle of and then the close.
+	 * Tomcat alone gives a close other than 1000 50 ms to get past such a write, then drops the connection without
+	 * a close frame: a client reading a large message, or one slow enough to be closed with 1008, saw only the
+	 * connection end. Waits until {@code deadlineNanos} ({@link System#nanoTime()}) at most, for the write and for
+	 * the frame; a write that stays blocked ends the session at its send-time limit anyway. The echo senders, not the
+	 * push senders, do the waiting: on Java 17-20 a fixed pool of push senders must not be held by it.
+	 */
+	public void closeLater(CloseStatus status, long deadlineNanos) {
 		if (claimClose(status)) {
-			dispatch(() -> closeContainerQuietly(status));
+			dispatch(this.echoSender, () -> closeAfterWriteInProgress(status, deadlineNanos));
+		}
+	}
+
+	private void closeAfterWriteInProgress(CloseStatus status, long deadlineNanos) {
+		boolean locked = false;
+		try {
+			// Held through the close: no other write of this session's can start before the close frame.
+			locked = this.writeLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		try {
+			long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+			closeContainerQuietly(status, Math.max(QUICK_CLOSE_MILLIS, left));
+		}
+		finally {
+			if (locked) {
+				this.writeLock.unlock();
+			}
 		}
 	}
 
@@ -723,6 +794,15 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	private void closeContainerQuietly(CloseStatus status) {
+		closeContainerQuietly(status, QUICK_CLOSE_MILLIS);
+	}
+
+	/** @param sendTimeoutMillis how long a close other than 1000 may take to get its frame out */
+	private void closeContainerQuietly(CloseStatus status, long sendTimeoutMillis) {
+		WsSession tomcat = TomcatSessions.of(this.container);
+		if (tomcat != null) {
+			tomcat.getUserProperties().put(CLOSE_SEND_TIMEOUT, sendTimeoutMillis);
+		}
 		try {
 			this.container.close(status);
 		}

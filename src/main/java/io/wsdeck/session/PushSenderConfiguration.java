@@ -12,10 +12,11 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * The threads that write pushes, pings and non-blocking closes. A write to a client that stopped reading blocks
- * its thread for up to the send-time limit, so these must never be the scheduler's or a request's threads. On
- * Java 21+ each write gets a virtual thread, and a thousand stuck clients cost nothing; on Java 17-20 a fixed
- * pool does the work, and when every thread is stuck, other sessions' pushes wait for one to time out.
+ * The threads that write pushes and pings, and those that write large echoes and closes. A write to a client that
+ * stopped reading blocks its thread for up to the send-time limit, so these must never be the scheduler's or a
+ * request's threads. On Java 21+ each write gets a virtual thread, and a thousand stuck clients cost nothing; on
+ * Java 17-20 a fixed pool does the work, and when every thread is stuck, other sessions' pushes wait for one to
+ * time out.
  */
 @Configuration(proxyBeanMethods = false)
 class PushSenderConfiguration {
@@ -34,7 +35,8 @@ class PushSenderConfiguration {
 	/**
 	 * The threads that write the queued parts of large echoes, apart from the push senders: a client reading a
 	 * large echo slowly holds its writer for as long as it reads, and must not hold up other sessions' ticks,
-	 * broadcasts and heartbeat pings.
+	 * broadcasts and heartbeat pings. Closes that wait for a write in progress are sent from these too, for the same
+	 * reason ({@link ManagedSession#closeLater}).
 	 */
 	@Bean(ECHO_SENDER)
 	Executor echoSender(WsdeckProperties properties) {
@@ -53,7 +55,7 @@ class PushSenderConfiguration {
 		pool.setMaxPoolSize(threads);
 		pool.setAllowCoreThreadTimeOut(true); // an idle server keeps no writer threads
 		pool.setThreadNamePrefix(prefix);
-		// Keep writing while the context closes: SessionDrain's 1001 closes go out through these threads.
+		// Keep writing while the context closes: SessionDrain's 1001 closes go out through the echo senders.
 		pool.setAcceptTasksAfterContextClose(true);
 		pool.initialize();
 		log.debug("{} are written by up to {} threads", what, threads);

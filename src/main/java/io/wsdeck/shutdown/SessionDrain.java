@@ -19,8 +19,9 @@ import org.springframework.web.socket.CloseStatus;
  * On context close (SIGTERM included), before the web server stops: sends every open session 1001 "server
  * shutting down", then waits up to {@code wsdeck.shutdown.timeout} for the close handshakes to finish (each client's
  * close in answer), so clients see a clean close they can reconnect after instead of a dropped connection (1006).
- * A session whose write is blocked on a client that does not read cannot be sent the close: its connection is
- * dropped, which also ends the write. Its phase is the default, above the web server's graceful-shutdown and stop
+ * A client in the middle of reading a message gets the rest of it first, within the timeout. A session whose write
+ * is blocked on a client that does not read cannot be sent the close: at the timeout its connection is dropped,
+ * which also ends the write. Its phase is the default, above the web server's graceful-shutdown and stop
  * phases, so it runs while Tomcat still serves.
  */
 @Component
@@ -70,7 +71,7 @@ class SessionDrain implements SmartLifecycle {
 	}
 
 	/**
-	 * Closes every session, by the push senders, until the registry is empty (a session leaves it once its close is
+	 * Closes every session, by other threads, until the registry is empty (a session leaves it once its close is
 	 * sent) or time is up; then those still left on this thread.
 	 * @return the sessions closed
 	 */
@@ -81,7 +82,7 @@ class SessionDrain implements SmartLifecycle {
 				// Again on every wake-up: a handshake that was under way when shutdown began registers its
 				// session afterwards, and it must be told too. Closing twice is a no-op.
 				for (ManagedSession session : this.sessions.all()) {
-					session.closeLater(SHUTTING_DOWN);
+					session.closeLater(SHUTTING_DOWN, deadline);
 					closed.add(session);
 				}
 				try {
@@ -94,9 +95,9 @@ class SessionDrain implements SmartLifecycle {
 				}
 			}
 		}
-		// Still open at the deadline: their closes wait in the queue, every push sender stuck on a client that does
-		// not read (a fixed pool on Java 17-20). A close here takes at most Tomcat's 50 ms for a close frame that
-		// cannot get out, then drops the connection, which ends the stuck write too.
+		// Still open at the deadline: their closes waited for writes to clients that do not read, or for a thread (a
+		// fixed pool on Java 17-20). A close here takes at most Tomcat's 50 ms for a close frame that cannot get out,
+		// then drops the connection, which ends the stuck write too.
 		for (ManagedSession session : this.sessions.all()) {
 			session.closeNow(SHUTTING_DOWN);
 			closed.add(session);
