@@ -152,9 +152,10 @@ public record WsdeckProperties(
 	 * @param echoQueueLimit bytes of large echoes all sessions together may hold queued, so that clients which send
 	 *        a whole message before reading keep being read; past it echoes stream from the reading thread. 0
 	 *        queues nothing
-	 * @param echoThreads threads that write the queued parts of large echoes on Java 17-20, apart from the push
-	 *        threads; a client that reads a large echo slowly holds one for as long as it reads. On Java 21+ they
-	 *        are virtual threads and this is ignored
+	 * @param echoThreads threads that write the queued parts of large echoes, the lab's answers and closes that
+	 *        wait for a write in progress on Java 17-20, apart from the push threads; a client that reads a large
+	 *        echo or a flood slowly holds one for as long as it reads. On Java 21+ they are virtual threads and this
+	 *        is ignored
 	 */
 	public record Outbound(
 			@DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration sendTimeLimit,

@@ -4,17 +4,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
-/** The one scheduler every lab session's answers share. */
+/** The one scheduler that wakes lab sessions whose answers are delayed ({@code delay MS}). */
 @Configuration(proxyBeanMethods = false)
 class LabConfiguration {
 
 	static final String SCHEDULER = "labScheduler";
 
 	/**
-	 * Its own threads, not the push scheduler's: a flood holds a thread while it runs, which must not hold up
-	 * other sessions' ticks. A few floods at once delay other lab sessions' answers, never their reads.
+	 * Its own thread, not the push scheduler's, though it only hands the answers to their writers ({@link Outbox}):
+	 * a wake-up must not wait behind other sessions' ticks, nor they behind a lab session's.
 	 */
-	private static final int THREADS = 4;
+	private static final int THREADS = 1;
 
 	@Bean(SCHEDULER)
 	ThreadPoolTaskScheduler labScheduler() {

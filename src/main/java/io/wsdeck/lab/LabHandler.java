@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.concurrent.Executor;
 
 import io.wsdeck.config.WsdeckProperties;
 import io.wsdeck.liveness.Heartbeat;
@@ -42,16 +43,24 @@ public class LabHandler extends TextWebSocketHandler {
 
 	private final long maxBacklogBytes;
 
-	public LabHandler(WsdeckProperties properties, @Qualifier(LabConfiguration.SCHEDULER) TaskScheduler scheduler) {
+	/**
+	 * Writes the answers: the threads that also write large echoes, which may wait as long as one client takes to
+	 * read (virtual threads on Java 21+, {@code wsdeck.outbound.echo-threads} on 17-20).
+	 */
+	private final Executor writers;
+
+	public LabHandler(WsdeckProperties properties, @Qualifier(LabConfiguration.SCHEDULER) TaskScheduler scheduler,
+			@Qualifier("echoSender") Executor writers) {
 		this.parser = new CommandParser(properties.limits().maxMessageSize().toBytes());
 		this.scheduler = scheduler;
+		this.writers = writers;
 		// As much as may wait to be sent to a session on any endpoint before it counts as a slow consumer.
 		this.maxBacklogBytes = properties.outbound().sendBufferLimit().toBytes();
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
-		Outbox outbox = new Outbox(this.scheduler, MAX_BACKLOG, this.maxBacklogBytes,
+		Outbox outbox = new Outbox(this.scheduler, this.writers, MAX_BACKLOG, this.maxBacklogBytes,
 				(failure) -> answerFailed(session, failure));
 		session.getAttributes()
 			.put(LAB_SESSION, new LabSession(session, outbox, new Reassembly(CommandParser.MAX_COMMAND_BYTES)));

@@ -5,18 +5,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 
 import org.springframework.scheduling.TaskScheduler;
 
 /**
  * One lab session's answers, sent strictly in the order their messages arrived, each no earlier than its due time,
- * one at a time, on the lab's shared scheduler.
+ * one at a time, by a writer thread; the lab's shared scheduler only wakes a session whose next answer is delayed.
  * <p>
  * Order is the point: a delayed echo holds back everything that arrived after it, so a client never sees answers
  * overtake each other, however the delay changes. Answers run off the container's read thread, so a ten-second
  * flood or a sixty-second delay never stops the server reading the client's pongs and close. Nothing runs on a
- * timer thread per session and nothing sleeps: a waiting head re-schedules the drain for its due time.
+ * timer thread per session and nothing sleeps: a waiting head re-schedules the drain for its due time. A flood
+ * holds its writer for as long as the client takes to read it, so the writers are not a small shared pool: a few
+ * clients that stop reading their floods must not hold up every other lab session's answers.
  * <p>
  * The backlog is bounded in entries and bytes; {@link #add} refuses beyond that, and the caller closes the session
  * rather than drop a message silently.
@@ -44,6 +48,8 @@ final class Outbox {
 
 	private final TaskScheduler scheduler;
 
+	private final Executor writers;
+
 	private final int maxEntries;
 
 	private final long maxBytes;
@@ -63,8 +69,9 @@ final class Outbox {
 	/** The drain waiting for the head's due time, cancelled on close so a 60-second wait does not outlive the session. */
 	private ScheduledFuture<?> wakeUp;
 
-	Outbox(TaskScheduler scheduler, int maxEntries, long maxBytes, FailureHandler onFailure) {
+	Outbox(TaskScheduler scheduler, Executor writers, int maxEntries, long maxBytes, FailureHandler onFailure) {
 		this.scheduler = scheduler;
+		this.writers = writers;
 		this.maxEntries = maxEntries;
 		this.maxBytes = maxBytes;
 		this.onFailure = onFailure;
@@ -142,8 +149,25 @@ final class Outbox {
 
 	/** Called holding the lock. */
 	private void schedule(long dueNanos) {
-		Duration wait = Duration.ofNanos(Math.max(0, dueNanos - System.nanoTime()));
-		this.wakeUp = this.scheduler.schedule(this::drain, Instant.now().plus(wait));
+		long wait = dueNanos - System.nanoTime();
+		if (wait <= 0) {
+			startDrain();
+		}
+		else {
+			this.wakeUp = this.scheduler.schedule(this::startDrain, Instant.now().plus(Duration.ofNanos(wait)));
+		}
+	}
+
+	private void startDrain() {
+		try {
+			this.writers.execute(this::drain);
+		}
+		catch (RejectedExecutionException ex) { // the server is stopping, and every session has been sent its 1001
+			close();
+			synchronized (this) {
+				this.draining = false;
+			}
+		}
 	}
 
 }

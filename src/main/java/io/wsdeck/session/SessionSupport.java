@@ -7,8 +7,9 @@ import java.util.concurrent.Executor;
  * @param registry every open session
  * @param settings limits taken from configuration
  * @param observer metrics
- * @param pushSender threads that write pushes, pings and closes that must not block their caller
- * @param echoSender threads that write the queued parts of large echoes
+ * @param pushSender threads that write pushes and pings, which must not block their caller
+ * @param echoSender threads that write what may wait as long as one client takes to read: the queued parts of large
+ *        echoes, closes that wait for a write in progress, the lab's answers
  * @param echoQueue the bytes of large echoes all sessions may hold queued
  */
 public record SessionSupport(SessionRegistry registry, SessionSettings settings, SessionObserver observer,

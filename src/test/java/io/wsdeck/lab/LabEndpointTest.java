@@ -148,6 +148,29 @@ class LabEndpointTest {
 		}
 	}
 
+	/**
+	 * A flood holds its writer for as long as the client takes to read it. Clients that stop reading their floods
+	 * hold theirs until the send-time limit (10 s), and must not hold up the answers to anyone else: four of them
+	 * took every thread the lab had.
+	 */
+	@Test
+	void floodsThatAreNotReadDoNotHoldUpOtherLabSessions() throws IOException {
+		List<RawWebSocket> stalled = new ArrayList<>();
+		try {
+			for (int i = 0; i < 6; i++) {
+				RawWebSocket client = RawWebSocket.connector().receiveBufferSize(4096).open(this.port, LAB);
+				stalled.add(client);
+				client.sendText("flood 100 1000000");
+			}
+			try (RawWebSocket lab = RawWebSocket.connector().timeout(Duration.ofSeconds(5)).open(this.port, LAB)) {
+				assertThat(answer(lab, "echo still answered")).isEqualTo("still answered");
+			}
+		}
+		finally {
+			stalled.forEach(RawWebSocket::close);
+		}
+	}
+
 	private static String answer(RawWebSocket lab, String command) throws IOException {
 		lab.sendText(command);
 		return lab.readText();

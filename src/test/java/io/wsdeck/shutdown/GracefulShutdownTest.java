@@ -128,7 +128,7 @@ class GracefulShutdownTest {
 	/**
 	 * A lab flood and a broadcast, each written to a client that does not read, are blocked in their writes for up to
 	 * the send-time limit. No close frame can pass them, so shutdown drops their connections, which must also end
-	 * the writes: the lab's scheduler waits for its flood before the context may finish closing.
+	 * the writes: a flood's thread must not outlive the context.
 	 */
 	@Test
 	void writesBlockedOnClientsThatDoNotReadDoNotHoldUpShutdown() throws IOException {
