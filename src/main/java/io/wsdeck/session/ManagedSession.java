@@ -143,6 +143,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final AtomicInteger unansweredPings = new AtomicInteger();
 
+	/** Whether a ping waits for a thread to write it ({@link #ping}). */
+	private volatile boolean pingQueued;
+
 	private volatile long lastDataNanos = System.nanoTime();
 
 	/** Traffic bytes both ways when the heartbeat last looked; only its sweep touches it. */
@@ -368,17 +371,24 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Sends a ping, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller. While a
-	 * write is in progress there is no ping: it would only wait behind that write, and a write that stays blocked
-	 * ends the session at the send-time limit instead ({@link #closedAs}).
-	 * @return whether a ping was sent (and now awaits its pong)
+	 * Sends a ping, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller; for the
+	 * heartbeat, its only caller. While a write is in progress there is no ping: it would only wait behind that
+	 * write, and a write that stays blocked ends the session at the send-time limit instead ({@link #closedAs}). A
+	 * ping counts as unanswered once it is written, not when it is queued: on Java 17-20 it may wait for a push
+	 * sender while every one is stuck on other clients, and a client that was never pinged is not dead. One waits
+	 * at most.
+	 * @return whether a ping was queued
 	 */
 	public boolean ping(byte[] payload) {
-		if (this.writer.isWriting()) {
+		if (this.writer.isWriting() || this.pingQueued) {
 			return false;
 		}
-		this.unansweredPings.incrementAndGet();
-		dispatch(() -> writeControl(new PingMessage(ByteBuffer.wrap(payload))));
+		this.pingQueued = true;
+		dispatch(() -> {
+			this.pingQueued = false;
+			this.unansweredPings.incrementAndGet(); // before the write: its pong may come back at once
+			writeControl(new PingMessage(ByteBuffer.wrap(payload)));
+		});
 		return true;
 	}
 

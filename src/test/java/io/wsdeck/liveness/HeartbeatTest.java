@@ -3,9 +3,13 @@ package io.wsdeck.liveness;
 import java.io.IOException;
 import java.time.Duration;
 
+import io.wsdeck.push.Broadcaster;
+import io.wsdeck.session.Endpoint;
+import io.wsdeck.session.ManagedSession;
 import io.wsdeck.session.SessionRegistry;
 import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawWebSocket;
+import io.wsdeck.support.WsClient;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +99,48 @@ class HeartbeatTest {
 					.untilAsserted(() -> assertThat(this.registry.all()).singleElement()
 						.satisfies(session -> assertThat(session.bufferedBytes()).as("buffered bytes").isZero()));
 			}
+		}
+
+	}
+
+	/**
+	 * On Java 17-20 pings are written by the push senders' fixed pool. With its one thread stuck on a client that
+	 * does not read, another client's pings wait for it; that client was never pinged, and is not dead. (On Java
+	 * 21+ each ping has a thread of its own and this always passed.)
+	 */
+	@Nested
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "wsdeck.heartbeat.interval=200ms", "wsdeck.heartbeat.missed-pongs=2",
+					"wsdeck.outbound.push-threads=1", "wsdeck.outbound.send-time-limit=30s" })
+	class PushSendersStuck {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		SessionRegistry registry;
+
+		@Autowired
+		Broadcaster broadcaster;
+
+		@Test
+		void aClientWhosePingsWaitForAThreadIsNotTakenForDead() throws IOException {
+			try (RawWebSocket stalled = RawWebSocket.connector().receiveBufferSize(4096).open(this.port, "/ws/text");
+					WsClient other = WsClient.connect(this.port, "/ws/echo")) {
+				await().atMost(WsClient.TIMEOUT).until(() -> this.registry.size() == 2);
+				ManagedSession stuck = session(Endpoint.TEXT);
+				ManagedSession waiting = session(Endpoint.ECHO);
+				this.broadcaster.broadcast("b".repeat(12_000_000)); // /ws/echo takes no broadcasts
+				await().during(Duration.ofMillis(500)).atMost(WsClient.TIMEOUT).until(() -> stuck.bufferedBytes() > 0);
+
+				await("7 heartbeats, 2 missed pongs closing a session").during(Duration.ofMillis(1400))
+					.atMost(Duration.ofSeconds(3))
+					.until(() -> waiting.closeSent() == null && other.isOpen());
+			}
+		}
+
+		private ManagedSession session(Endpoint endpoint) {
+			return this.registry.all().stream().filter((s) -> s.endpoint() == endpoint).findFirst().orElseThrow();
 		}
 
 	}
