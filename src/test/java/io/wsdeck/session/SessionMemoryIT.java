@@ -45,7 +45,9 @@ class SessionMemoryIT {
 				+ "compression on %.1f KiB/session, with context takeover %.1f KiB/session%n", SESSIONS,
 				plain / 1024.0, lent / 1024.0, kept / 1024.0);
 		assertThat(kept).as("zlib state kept per session").isGreaterThan(plain + 32 * 1024);
-		assertThat(lent).as("no zlib state kept per session").isLessThan(plain + 16 * 1024);
+		// Against what kept state costs, not a fixed margin: each figure moves by several KiB per session from run to
+		// run (the compilers' and malloc's memory comes and goes), and once came out at -8.4 KiB without compression.
+		assertThat(lent - plain).as("no zlib state kept per session").isLessThan((kept - plain) / 3);
 	}
 
 	private long perSession(boolean offerDeflate, String... serverArguments) throws Exception {
