@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -137,6 +138,12 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private boolean replyOpen;
 
+	/**
+	 * Whether the close wsdeck has decided on waits for the reply under way to be finished ({@link #closeLater}):
+	 * its parts are still read, echoed and written, and nothing after it; guarded by the queue lock.
+	 */
+	private boolean finishingReply;
+
 	private boolean draining;
 
 	private final AtomicReference<CloseStatus> closeSent = new AtomicReference<>();
@@ -217,12 +224,12 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	/**
 	 * Reply lane: a whole message or the next fragment of one, in the order the echo produces them. Once wsdeck has
-	 * decided to close the session, replies are dropped, as queued pushes are: the close says so, and it goes out
-	 * as soon as the write in progress is through ({@link #closeLater}), not behind a flood of more.
+	 * decided to close the session, replies are dropped, as queued pushes are, except the rest of a reply the close
+	 * waits for ({@link #closeLater}): the close says so, and it goes out once that is written, not behind more.
 	 */
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
-		if (this.closeSent.get() != null) {
+		if (this.closeSent.get() != null && !finishesReply()) {
 			return;
 		}
 		if (this.queuesReplies && !sendsInline(message) && queueReply(message)) {
@@ -235,6 +242,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				this.replyOpen = !message.isLast();
 				if (!this.replyOpen) {
 					startDrainLocked();
+					if (this.waiting > 0) {
+						this.queueLock.notifyAll(); // a close waiting for this reply to end
+					}
 				}
 			}
 		}
@@ -264,7 +274,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		long size = this.writer.sizes().of(message);
 		synchronized (this.queueLock) {
 			awaitRoomLocked(size);
-			if (this.closeSent.get() != null || !isOpen()) {
+			if (!writesRepliesLocked() || !isOpen()) {
 				return true; // ended while it waited: the close says so, as for pushes
 			}
 			if (!this.echoQueue.tryTake(size)) {
@@ -290,7 +300,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 */
 	private void awaitRoomLocked(long size) throws IOException {
 		while (this.replyBytes > 0 && this.writer.outstandingBytes() + this.replyBytes + size > this.sendBufferLimit
-				&& this.closeSent.get() == null && isOpen()) {
+				&& writesRepliesLocked() && isOpen()) {
 			awaitDrainLocked();
 		}
 	}
@@ -300,7 +310,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * lock, which the caller's own write then waits for.
 	 */
 	private void awaitRepliesWrittenLocked() throws IOException {
-		while (!this.replies.isEmpty() && this.closeSent.get() == null && isOpen()) {
+		while (!this.replies.isEmpty() && writesRepliesLocked() && isOpen()) {
 			awaitDrainLocked();
 		}
 	}
@@ -532,7 +542,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 					}
 					next = pollNextLocked();
 					if (next == null) {
-						linger = this.replyOpen && !lingered && this.closeSent.get() == null;
+						linger = this.replyOpen && !lingered && writesRepliesLocked();
 						if (!linger) {
 							this.draining = false;
 							return;
@@ -625,6 +635,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** Drops what is queued (pushes, reply parts, answers to pings) and wakes a reader waiting for room. */
 	private void discardQueued() {
 		synchronized (this.queueLock) {
+			this.finishingReply = false;
 			this.pushes.clear();
 			this.replies.clear();
 			this.pongs.clear();
@@ -633,6 +644,44 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			this.queuedBytes = 0;
 			this.draining = false;
 			this.queueLock.notifyAll();
+		}
+	}
+
+	/**
+	 * Drops what is queued except the parts of the reply under way, which the close waits for: pushes, answers to
+	 * pings, and whole replies queued behind it.
+	 */
+	private void discardQueuedAfterReplyLocked() {
+		this.pushes.clear();
+		this.pongs.clear();
+		boolean pastReply = false;
+		for (Iterator<Pending> parts = this.replies.iterator(); parts.hasNext();) {
+			Pending part = parts.next();
+			if (pastReply) {
+				parts.remove();
+				this.replyBytes -= part.size();
+				this.echoQueue.release(part.size());
+			}
+			else {
+				pastReply = part.message().isLast();
+			}
+		}
+		this.queuedBytes = this.replyBytes;
+		this.queueLock.notifyAll();
+	}
+
+	/** Whether replies are still written: no close decided, or one that waits for the reply under way. */
+	private boolean writesRepliesLocked() {
+		return this.closeSent.get() == null || this.finishingReply;
+	}
+
+	/**
+	 * Whether a close has been decided that waits for the reply under way, which is not finished yet: the rest of
+	 * the client's message is still read and echoed ({@link ManagedSessionHandler}).
+	 */
+	boolean finishesReply() {
+		synchronized (this.queueLock) {
+			return this.finishingReply && this.replyOpen;
 		}
 	}
 
@@ -680,17 +729,29 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * wsdeck's own close, whose frame Tomcat could not write (the connection failed while it tried, or a write the
+	 * The server's close, whose frame Tomcat could not write (the connection failed while it tried, or a write the
 	 * client does not read kept it out until the time allowed was up), says so: the client saw the connection end,
-	 * not this code.
+	 * not this code. The server's close is wsdeck's own, or one Tomcat's frame parser decided on (1002, 1007), which
+	 * Tomcat sends from the reading thread with its 50 ms.
 	 */
 	private CloseStatus withoutFrameIfLost(CloseStatus reported) {
 		CloseStatus sent = this.closeSent.get();
-		if (sent == null || !this.connectionFailed || reported.getCode() != sent.getCode()) {
+		boolean byServer = (sent != null) ? reported.getCode() == sent.getCode() : failedInFrameParser();
+		if (!byServer || !this.connectionFailed) {
 			return reported;
 		}
 		String reason = (reported.getReason() != null) ? reported.getReason() + "; " : "";
 		return reported.withReason(reason + "connection dropped (the close frame could not be sent)");
+	}
+
+	private boolean failedInFrameParser() {
+		WsSession tomcat = TomcatSessions.of(this.container);
+		try {
+			return tomcat != null && tomcat.getUserProperties().containsKey(WsFrameBase.FAILED_WITH);
+		}
+		catch (IllegalStateException ex) { // refused once Tomcat calls the session closed: the status stays as reported
+			return false;
+		}
 	}
 
 	/**
@@ -705,14 +766,13 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Closes with the given status, straight on the container's session. Blocks while the close frame is written;
-	 * {@link #closeLater} does not.
+	 * Closes with the given status, without blocking the caller: once the frame being written is out, not in the
+	 * middle of it. For closes that answer what the client sent (a handler's 1003, the lab's), where the message
+	 * under way is not finished. See {@link #closeLater} for those that finish it.
 	 */
 	@Override
 	public void close(CloseStatus status) throws IOException {
-		if (claimClose(status)) {
-			this.container.close(status);
-		}
+		closeQuietly(status);
 	}
 
 	/**
@@ -751,21 +811,36 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Closes without blocking the caller: an echo-sender thread waits for the write in progress to be through, then
-	 * sends the close frame, so a client that is reading gets the message it is in the middle of and then the close.
-	 * Tomcat alone gives a close other than 1000 50 ms to get past such a write, then drops the connection without
-	 * a close frame: a client reading a large message, or one slow enough to be closed with 1008, saw only the
-	 * connection end. Waits until {@code deadlineNanos} ({@link System#nanoTime()}) at most, for the write and for
-	 * the frame; a write that stays blocked ends the session at its send-time limit anyway. The echo senders, not the
-	 * push senders, do the waiting: on Java 17-20 a fixed pool of push senders must not be held by it.
+	 * Closes without blocking the caller, for the server's own reasons (shutdown, a slow consumer, the heartbeat): an
+	 * echo-sender thread waits for the reply under way to be finished and written (the rest of the client's message
+	 * is still read and echoed; pushes and later replies are dropped), then sends the close frame. So a client that
+	 * is reading gets the message it is in the middle of, whole, and then the close. Tomcat alone gives a close
+	 * other than 1000 50 ms to get past a write in progress, then drops the connection without a close frame: a
+	 * client reading a large message, or one slow enough to be closed with 1008, saw only the connection end. Waits
+	 * until {@code deadlineNanos} ({@link System#nanoTime()}) at most, for the reply, the write and the frame; a
+	 * write that stays blocked ends the session at its send-time limit anyway. The echo senders, not the push
+	 * senders, do the waiting: on Java 17-20 a fixed pool of push senders must not be held by it.
 	 */
 	public void closeLater(CloseStatus status, long deadlineNanos) {
-		if (claimClose(status)) {
+		closeAfterWrites(status, deadlineNanos, true);
+	}
+
+	/**
+	 * Closes without blocking the caller, for bad input: as {@link #closeLater}, but the reply under way is not
+	 * finished (the client's message it echoes is refused), so the close frame follows the frame being written.
+	 */
+	void closeQuietly(CloseStatus status) {
+		closeAfterWrites(status, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.sendTimeLimitMillis), false);
+	}
+
+	private void closeAfterWrites(CloseStatus status, long deadlineNanos, boolean finishReply) {
+		if (claimClose(status, finishReply)) {
 			dispatch(this.echoSender, () -> closeAfterWriteInProgress(status, deadlineNanos));
 		}
 	}
 
 	private void closeAfterWriteInProgress(CloseStatus status, long deadlineNanos) {
+		awaitReplyFinished(deadlineNanos);
 		boolean locked = false;
 		try {
 			// Held through the close: no other write of this session's can start before the close frame.
@@ -785,17 +860,62 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		}
 	}
 
-	void closeQuietly(CloseStatus status) {
-		if (claimClose(status)) {
-			closeContainerQuietly(status);
+	/**
+	 * Waits until the reply the close waits for has been handed to the writer, or the deadline; then nothing more is
+	 * written but what is being written.
+	 */
+	private void awaitReplyFinished(long deadlineNanos) {
+		synchronized (this.queueLock) {
+			while (this.finishingReply && (this.replyOpen || !this.replies.isEmpty()) && isOpen()) {
+				long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+				if (left <= 0) {
+					break;
+				}
+				this.waiting++;
+				try {
+					this.queueLock.wait(left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+				finally {
+					this.waiting--;
+				}
+			}
+			if (this.finishingReply) {
+				// Handed over, or out of time: what is still queued of the reply is cut short by the close
+				this.finishingReply = false;
+				this.echoQueue.release(this.replyBytes);
+				this.replies.clear();
+				this.replyBytes = 0;
+				this.queuedBytes = 0;
+			}
 		}
 	}
 
 	private boolean claimClose(CloseStatus status) {
+		return claimClose(status, false);
+	}
+
+	/**
+	 * @param finishReply whether the close waits for the reply under way (and keeps its queued parts), or drops
+	 *        everything not yet being written
+	 */
+	private boolean claimClose(CloseStatus status, boolean finishReply) {
 		if (!this.closeSent.compareAndSet(null, status)) {
 			return false;
 		}
-		discardQueued(); // the session is ending; what it had not sent goes with it, announced by the close
+		// The session is ending; what it had not sent goes with it, announced by the close
+		if (finishReply) {
+			synchronized (this.queueLock) {
+				this.finishingReply = this.replyOpen || !this.replies.isEmpty();
+				discardQueuedAfterReplyLocked();
+			}
+		}
+		else {
+			discardQueued();
+		}
 		if (!isNormal(status)) {
 			log.warn("Closing session {} ({} {}) with {} \"{}\"", getId(), this.endpoint.tag(), getRemoteAddress(),
 					status.getCode(), status.getReason());
@@ -809,11 +929,12 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	/** @param sendTimeoutMillis how long a close other than 1000 may take to get its frame out */
 	private void closeContainerQuietly(CloseStatus status, long sendTimeoutMillis) {
-		WsSession tomcat = TomcatSessions.of(this.container);
-		if (tomcat != null) {
-			tomcat.getUserProperties().put(CLOSE_SEND_TIMEOUT, sendTimeoutMillis);
-		}
 		try {
+			WsSession tomcat = TomcatSessions.of(this.container);
+			if (tomcat != null) {
+				// Tomcat refuses this, as anything but close(), once the session is closed: then there is no close
+				tomcat.getUserProperties().put(CLOSE_SEND_TIMEOUT, sendTimeoutMillis);
+			}
 			this.container.close(status);
 		}
 		catch (IOException | RuntimeException ex) {

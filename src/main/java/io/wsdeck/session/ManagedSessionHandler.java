@@ -83,8 +83,9 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			long size = inbound.add(message, kind);
 			boolean overLimit = inbound.overLimit();
 			// After wsdeck's own close, what still arrives (the rest of a message refused at its frame header, say)
-			// is read and dropped: no data may follow a close frame.
-			boolean dropped = session.closeSent() != null;
+			// is read and dropped: no data may follow a close frame. Unless the close waits for the echo of the
+			// message under way (shutdown, say): the rest of that message is still echoed.
+			boolean dropped = session.closeSent() != null && !session.finishesReply();
 			// Received off the wire even when over the limit or dropped, as wsdeck.bytes counts it; not a message
 			session.traffic().received(size, message.isLast() && !overLimit && !dropped);
 			if (dropped) {

@@ -74,6 +74,29 @@ class SendTimeLimitTest {
 		}
 	}
 
+	/**
+	 * Broadcasts pass the buffer limit while one is blocked: the 1008 close waits for that write, which the send-time
+	 * limit ends by closing the session under it. The waiting close then finds nothing to do, and must say nothing:
+	 * it once died on that session with an uncaught exception, which took its thread along.
+	 */
+	@Test
+	void aCloseWaitingForABlockedWriteFindsTheSessionClosedQuietly(CapturedOutput output) throws IOException {
+		try (RawWebSocket stalled = stalledClient("/ws/text")) {
+			ManagedSession session = onlySession(Endpoint.TEXT);
+			this.broadcaster.broadcast("b".repeat(LARGE));
+			await().during(Duration.ofMillis(200)).atMost(WsClient.TIMEOUT).until(() -> session.bufferedBytes() > 0);
+			for (int i = 0; i < 4 && session.closeSent() == null; i++) {
+				this.broadcaster.broadcast("b".repeat(LARGE)); // the third passes the 32 MB limit
+			}
+			assertThat(session.closeSent()).as("close wsdeck decided on").isNotNull();
+
+			await().atMost(WsClient.TIMEOUT).until(() -> !this.registry.all().contains(session));
+			await().during(Duration.ofMillis(500))
+				.atMost(WsClient.TIMEOUT)
+				.untilAsserted(() -> assertThat(output.getAll()).doesNotContain("Exception in thread"));
+		}
+	}
+
 	@Test
 	void aLabFloodTheClientStopsReadingIsCountedAndLoggedAs1008ByTheServer(CapturedOutput output) throws IOException {
 		double slowConsumers = closes(CloseStatus.POLICY_VIOLATION);

@@ -12,6 +12,7 @@ import io.wsdeck.WsdeckApplication;
 import io.wsdeck.push.Broadcaster;
 import io.wsdeck.session.ManagedSession;
 import io.wsdeck.session.SessionRegistry;
+import io.wsdeck.support.Payloads;
 import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.WsClient;
@@ -119,6 +120,62 @@ class GracefulShutdownTest {
 			String received = client.readText();
 			assertThat(received.length()).isEqualTo(large.length());
 			assertThat(received.equals(large)).as("the broadcast arrived intact").isTrue();
+			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
+			client.sendClose(1001, "");
+			closing.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * The echo of a large message the client sent whole is queued while the client reads nothing; shutdown writes all
+	 * of it, then the 1001.
+	 */
+	@Test
+	void aQueuedEchoIsWrittenWholeBeforeThe1001() throws Exception {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=10s");
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		byte[] message = Payloads.randomBytes(8_000_000, 1);
+		try (RawWebSocket client = stalledClient(port(context), "/ws/echo")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 1);
+			ManagedSession session = sessions.all().iterator().next();
+			client.send(RawFrame.fragments(RawFrame.BINARY, message, 8));
+			await().during(Duration.ofMillis(500)).atMost(WsClient.TIMEOUT).until(() -> session.bufferedBytes() > 0);
+
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+			await().atMost(WsClient.TIMEOUT).until(() -> session.closeSent() != null);
+
+			byte[] echo = client.readMessage().payload();
+			assertThat(echo.length).as("bytes echoed").isEqualTo(message.length);
+			assertThat(Payloads.sha256(echo)).as("the echo").isEqualTo(Payloads.sha256(message));
+			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
+			client.sendClose(1001, "");
+			closing.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * Shutdown begins while the client is still sending a message: the rest of it is still read and echoed, then the
+	 * 1001 follows the whole echo.
+	 */
+	@Test
+	void aMessageStillArrivingIsEchoedWholeBeforeThe1001() throws Exception {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=10s");
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		byte[] message = Payloads.randomBytes(12_000_000, 2);
+		List<RawFrame> frames = RawFrame.fragments(RawFrame.BINARY, message, 12);
+		try (RawWebSocket client = stalledClient(port(context), "/ws/echo")) {
+			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 1);
+			ManagedSession session = sessions.all().iterator().next();
+			client.send(frames.subList(0, 6));
+			await().during(Duration.ofMillis(500)).atMost(WsClient.TIMEOUT).until(() -> session.bufferedBytes() > 0);
+
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+			await().atMost(WsClient.TIMEOUT).until(() -> session.closeSent() != null);
+			client.send(frames.subList(6, frames.size()));
+
+			byte[] echo = client.readMessage().payload();
+			assertThat(echo.length).as("bytes echoed").isEqualTo(message.length);
+			assertThat(Payloads.sha256(echo)).as("the echo").isEqualTo(Payloads.sha256(message));
 			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
 			client.sendClose(1001, "");
 			closing.get(10, TimeUnit.SECONDS);
