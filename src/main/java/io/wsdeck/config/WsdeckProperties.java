@@ -57,19 +57,36 @@ public record WsdeckProperties(
 	 *        them behind those filters again, e.g. for Spring Security to see the handshake
 	 */
 	public record Endpoints(
-			@DefaultValue("/ws") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String mixed,
-			@DefaultValue("/ws/text") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String text,
-			@DefaultValue("/ws/binary") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String binary,
-			@DefaultValue("/ws/echo") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String echo,
-			@DefaultValue("/ws/lab") @Pattern(regexp = "/\\S*", message = "must be a path starting with /") String lab,
-			@DefaultValue("*") @NotEmpty List<String> allowedOrigins,
+			@DefaultValue("/ws") @Pattern(regexp = PATH, message = PATH_RULE) String mixed,
+			@DefaultValue("/ws/text") @Pattern(regexp = PATH, message = PATH_RULE) String text,
+			@DefaultValue("/ws/binary") @Pattern(regexp = PATH, message = PATH_RULE) String binary,
+			@DefaultValue("/ws/echo") @Pattern(regexp = PATH, message = PATH_RULE) String echo,
+			@DefaultValue("/ws/lab") @Pattern(regexp = PATH, message = PATH_RULE) String lab,
+			@DefaultValue("*") @NotEmpty List<@Pattern(regexp = "\\*|[A-Za-z][A-Za-z0-9+.-]*://\\S+",
+					message = "must be * or an origin with its scheme (https://example.com, https://*.example.com): "
+							+ "a browser's Origin always has one") String> allowedOrigins,
 			@DefaultValue({ "wsdeck", "echo" }) List<@Pattern(regexp = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+",
 					message = "must be an HTTP token (RFC 6455 4.1)") String> subprotocols,
 			@DefaultValue("true") boolean directHandshake) {
 
+		/** One path, no wildcard, not the page's {@code /}. */
+		static final String PATH = "/[^\\s*?{}]+";
+
+		static final String PATH_RULE = "must be a path starting with / with more after it, and no spaces or "
+				+ "wildcards (/ itself is the page)";
+
 		@AssertTrue(message = "wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must be five different paths")
 		public boolean isDistinct() {
 			return Stream.of(mixed, text, binary, echo, lab).distinct().count() == 5;
+		}
+
+		@AssertTrue(message = "wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must not be under /api/ or "
+				+ "/actuator, where the broadcast API and the health and metrics endpoints are")
+		public boolean isClearOfTheApi() {
+			return Stream.of(mixed, text, binary, echo, lab)
+				.filter((path) -> path != null)
+				.noneMatch((path) -> path.startsWith("/api/") || path.equals("/actuator")
+						|| path.startsWith("/actuator/"));
 		}
 	}
 

@@ -61,6 +61,24 @@ class ConfigValidationTest {
 		assertStartupFailsNaming("wsdeck.endpoints.text", "wsdeck.endpoints.text=ws/text");
 	}
 
+	/** The page is at / and a health probe at /actuator/health: an endpoint there would answer them with 426. */
+	@Test
+	void endpointPathsThatWouldTakeOverThePageOrTheApiFailNamingTheProperty() {
+		assertStartupFailsNaming("wsdeck.endpoints.mixed", "wsdeck.endpoints.mixed=/");
+		assertStartupFailsNaming("wsdeck.endpoints.echo", "wsdeck.endpoints.echo=/ws/*");
+		assertStartupFailsNaming("wsdeck.endpoints.text", "wsdeck.endpoints.text=/my ws");
+		assertStartupFailsNaming("must not be under /api/ or /actuator", "wsdeck.endpoints.lab=/api/broadcast");
+		assertStartupFailsNaming("must not be under /api/ or /actuator", "wsdeck.endpoints.lab=/actuator/health");
+	}
+
+	/** A browser's Origin always has a scheme, so a pattern without one would refuse every cross-origin page. */
+	@Test
+	void anAllowedOriginWithoutSchemeFailsNamingTheProperty() {
+		assertStartupFailsNaming("must be * or an origin with its scheme", "wsdeck.endpoints.allowed-origins=example.com");
+		this.runner.withPropertyValues("wsdeck.endpoints.allowed-origins=https://*.example.com,http://localhost:[*]")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	@Test
 	void labPathSharedWithAnEchoEndpointFailsNamingTheProperties() {
 		assertStartupFailsNaming("wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must be five different paths",
