@@ -32,10 +32,11 @@ class PackagedJarIT {
 			try (WsClient client = WsClient.connect(jar.port(), "/ws")) {
 				assertThat(client.nextText()).isEqualTo("world");
 			}
-			// the log says where to connect, and why there is no wss (the packaged defaults name no certificate)
+			// the log says where to connect (the jar listens on 127.0.0.1 alone here, where localhost might be ::1),
+			// and why there is no wss (the packaged defaults name no certificate)
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readString(jar.output()))
-				.contains("ws://localhost:" + jar.port() + "/ws (text and binary; also /ws/text, /ws/binary, /ws/echo "
-						+ "and /ws/lab) and the page at http://localhost:" + jar.port() + "/")
+				.contains("ws://127.0.0.1:" + jar.port() + "/ws (text and binary; also /ws/text, /ws/binary, /ws/echo "
+						+ "and /ws/lab) and the page at http://127.0.0.1:" + jar.port() + "/")
 				.contains("No wss: no certificate. Name an SSL bundle in wsdeck.tls.bundle"));
 		}
 	}

@@ -1,8 +1,11 @@
 package io.wsdeck.config;
 
+import java.net.InetAddress;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
@@ -18,8 +21,12 @@ class WhereToConnect implements ApplicationListener<WebServerInitializedEvent> {
 
 	private final WsdeckProperties properties;
 
-	WhereToConnect(WsdeckProperties properties) {
+	/** {@code server.address}: where the server listens, or {@code null} for every address. */
+	private final InetAddress address;
+
+	WhereToConnect(WsdeckProperties properties, @Value("${server.address:#{null}}") InetAddress address) {
 		this.properties = properties;
+		this.address = address;
 	}
 
 	@Override
@@ -28,9 +35,10 @@ class WhereToConnect implements ApplicationListener<WebServerInitializedEvent> {
 			return; // a management server's: no WebSocket endpoints there
 		}
 		int port = event.getWebServer().getPort();
+		String host = ListeningHost.of(this.address);
 		WsdeckProperties.Endpoints endpoints = this.properties.endpoints();
-		log.info("ws://localhost:{}{} (text and binary; also {}, {}, {} and {}) and the page at http://localhost:{}/",
-				port, endpoints.mixed(), endpoints.text(), endpoints.binary(), endpoints.echo(), endpoints.lab(), port);
+		log.info("ws://{}:{}{} (text and binary; also {}, {}, {} and {}) and the page at http://{}:{}/", host, port,
+				endpoints.mixed(), endpoints.text(), endpoints.binary(), endpoints.echo(), endpoints.lab(), host, port);
 	}
 
 }

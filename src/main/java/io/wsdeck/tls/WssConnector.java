@@ -2,6 +2,7 @@ package io.wsdeck.tls;
 
 import java.util.Collections;
 
+import io.wsdeck.config.ListeningHost;
 import io.wsdeck.config.WsdeckProperties;
 import org.apache.catalina.connector.Connector;
 import org.apache.commons.logging.Log;
@@ -46,6 +47,9 @@ public class WssConnector
 
 	private volatile Connector connector;
 
+	/** The host the startup log names ({@link ListeningHost}). */
+	private volatile String host = "localhost";
+
 	private volatile String certificateDescription;
 
 	public WssConnector(WsdeckProperties properties, SslBundles bundles) {
@@ -75,6 +79,7 @@ public class WssConnector
 		Connector connector = new Connector(factory.getProtocol());
 		connector.setPort(tls.port());
 		ProtocolHandler handler = connector.getProtocolHandler();
+		this.host = ListeningHost.of(factory.getAddress());
 		if (factory.getAddress() != null && handler instanceof AbstractProtocol<?> protocol) {
 			protocol.setAddress(factory.getAddress()); // server.address: bound where the plain connector is
 		}
@@ -110,8 +115,8 @@ public class WssConnector
 		}
 		int port = localPort();
 		if (port > 0) {
-			log.info("wss://localhost:{}{} (and the page at https://localhost:{}/) with {}", port,
-					this.properties.endpoints().mixed(), port, this.certificateDescription);
+			log.info("wss://{}:{}{} (and the page at https://{}:{}/) with {}", this.host, port,
+					this.properties.endpoints().mixed(), this.host, port, this.certificateDescription);
 		}
 		else if (!this.properties.tls().enabled()) {
 			log.info("No wss: no certificate. Name an SSL bundle in wsdeck.tls.bundle, or set "
