@@ -88,6 +88,7 @@ public final class Nginx implements AutoCloseable {
 	private static String mainConfiguration(Path prefix, Path site) {
 		return """
 				worker_processes 1;
+				%3$s
 				pid %1$s/nginx.pid;
 				error_log %1$s/error.log info;
 				events {
@@ -102,7 +103,15 @@ public final class Nginx implements AutoCloseable {
 				    scgi_temp_path %1$s/scgi;
 				    include %2$s;
 				}
-				""".formatted(prefix, site);
+				""".formatted(prefix, site, workerUser());
+	}
+
+	/**
+	 * Started by root, nginx runs its worker as {@code nobody}, which may not write the temporary files (a request
+	 * body over 16 KB) in the test's directory; as anyone else, it runs the worker as itself.
+	 */
+	private static String workerUser() {
+		return "root".equals(System.getProperty("user.name")) ? "user root;" : "";
 	}
 
 	private static boolean accepts(int port) {
