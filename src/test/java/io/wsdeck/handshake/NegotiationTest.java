@@ -82,7 +82,9 @@ class NegotiationTest {
 		void declinesADeflateOfferItCannotAcceptAndTakesTheNextOne() throws IOException {
 			for (String offer : List.of("permessage-deflate; bogus_param", "permessage-deflate; client_max_window_bits=7",
 					"permessage-deflate; client_max_window_bits=abc",
-					"permessage-deflate; server_no_context_takeover; server_no_context_takeover")) {
+					"permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+					"permessage-deflate; server_no_context_takeover=1", // 7.1.1.1: takes no value
+					"permessage-deflate; client_no_context_takeover=yes")) {
 				try (RawWebSocket ws = RawWebSocket.connect(this.port,
 						RawUpgradeRequest.to("/ws").header("Sec-WebSocket-Extensions", offer))) {
 					assertThat(ws.response().status()).as(offer).isEqualTo(101);

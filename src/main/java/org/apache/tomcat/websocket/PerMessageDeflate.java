@@ -123,6 +123,13 @@ public class PerMessageDeflate implements Transformation {
     // wsdeck: set while catchUp compresses a broadcast from its start, which then neither replays nor records
     private volatile boolean catchingUp = false;
 
+    /** wsdeck: the context-takeover parameters take no value; one with a value makes the offer invalid. */
+    private static void requireNoValue(Parameter param) {
+        if (param.getValue() != null) {
+            throw new IllegalArgumentException(param.getName() + " takes no value; got \"" + param.getValue() + "\"");
+        }
+    }
+
     static PerMessageDeflate build(List<List<Parameter>> preferences, boolean isServer) {
         // Accept the first preference that the endpoint is able to support
         for (List<Parameter> preference : preferences) {
@@ -138,6 +145,7 @@ public class PerMessageDeflate implements Transformation {
             try {
             for (Parameter param : preference) {
                 if (SERVER_NO_CONTEXT_TAKEOVER.equals(param.getName())) {
+                    requireNoValue(param); // wsdeck: RFC 7692 7.1.1.1
                     if (serverContextTakeover) {
                         serverContextTakeover = false;
                     } else {
@@ -146,6 +154,7 @@ public class PerMessageDeflate implements Transformation {
                                 sm.getString("perMessageDeflate.duplicateParameter", SERVER_NO_CONTEXT_TAKEOVER));
                     }
                 } else if (CLIENT_NO_CONTEXT_TAKEOVER.equals(param.getName())) {
+                    requireNoValue(param); // wsdeck: RFC 7692 7.1.1.2
                     if (clientContextTakeover) {
                         clientContextTakeover = false;
                     } else {
