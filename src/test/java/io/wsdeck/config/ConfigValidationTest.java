@@ -79,6 +79,19 @@ class ConfigValidationTest {
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
+	/** Past Tomcat's connection limit, handshakes wait unanswered, where wsdeck's session limit answers them 503. */
+	@Test
+	void aConnectionLimitNotAboveTheSessionLimitFailsNamingBothProperties() {
+		ApplicationContextRunner withCheck = this.runner.withUserConfiguration(ConnectionLimitCheck.class);
+		withCheck.withPropertyValues("server.tomcat.max-connections=100", "wsdeck.access.max-sessions=100")
+			.run((context) -> assertThat(messages(context.getStartupFailure()))
+				.contains("server.tomcat.max-connections (100) must be above wsdeck.access.max-sessions (100)"));
+		withCheck.withPropertyValues("server.tomcat.max-connections=10100")
+			.run((context) -> assertThat(context).hasNotFailed());
+		withCheck.withPropertyValues("server.tomcat.max-connections=-1", "wsdeck.access.max-sessions=100000")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	@Test
 	void labPathSharedWithAnEchoEndpointFailsNamingTheProperties() {
 		assertStartupFailsNaming("wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must be five different paths",
