@@ -104,14 +104,11 @@ class GracefulShutdownTest {
 		SessionRegistry sessions = context.getBean(SessionRegistry.class);
 		String large = "b".repeat(12_000_000);
 		try (RawWebSocket client = stalledClient(port(context), "/ws/text")) {
-			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 1);
-			ManagedSession session = sessions.all().iterator().next();
+			ManagedSession session = onlySession(sessions);
 			context.getBean(Broadcaster.class).broadcast(large);
-			// The client reads nothing yet, so the broadcast's write is still in progress when shutdown begins.
-			await().during(Duration.ofMillis(500)).atMost(WsClient.TIMEOUT).until(() -> session.bufferedBytes() > 0);
+			awaitWriteBlocked(session);
 
-			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
-			await().atMost(WsClient.TIMEOUT).until(() -> session.closeSent() != null);
+			CompletableFuture<Void> closing = beginShutdown(context, session);
 			await("the close waiting for the write in progress").during(Duration.ofMillis(300))
 				.atMost(Duration.ofSeconds(2))
 				.until(() -> sessions.size() == 1);
@@ -120,9 +117,7 @@ class GracefulShutdownTest {
 			String received = client.readText();
 			assertThat(received.length()).isEqualTo(large.length());
 			assertThat(received.equals(large)).as("the broadcast arrived intact").isTrue();
-			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
-			client.sendClose(1001, "");
-			closing.get(10, TimeUnit.SECONDS);
+			finishCloseHandshake(client, closing);
 		}
 	}
 
@@ -136,20 +131,14 @@ class GracefulShutdownTest {
 		SessionRegistry sessions = context.getBean(SessionRegistry.class);
 		byte[] message = Payloads.randomBytes(8_000_000, 1);
 		try (RawWebSocket client = stalledClient(port(context), "/ws/echo")) {
-			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 1);
-			ManagedSession session = sessions.all().iterator().next();
+			ManagedSession session = onlySession(sessions);
 			client.send(RawFrame.fragments(RawFrame.BINARY, message, 8));
-			await().during(Duration.ofMillis(500)).atMost(WsClient.TIMEOUT).until(() -> session.bufferedBytes() > 0);
+			awaitWriteBlocked(session);
 
-			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
-			await().atMost(WsClient.TIMEOUT).until(() -> session.closeSent() != null);
+			CompletableFuture<Void> closing = beginShutdown(context, session);
 
-			byte[] echo = client.readMessage().payload();
-			assertThat(echo.length).as("bytes echoed").isEqualTo(message.length);
-			assertThat(Payloads.sha256(echo)).as("the echo").isEqualTo(Payloads.sha256(message));
-			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
-			client.sendClose(1001, "");
-			closing.get(10, TimeUnit.SECONDS);
+			assertEchoed(client, message);
+			finishCloseHandshake(client, closing);
 		}
 	}
 
@@ -164,21 +153,15 @@ class GracefulShutdownTest {
 		byte[] message = Payloads.randomBytes(12_000_000, 2);
 		List<RawFrame> frames = RawFrame.fragments(RawFrame.BINARY, message, 12);
 		try (RawWebSocket client = stalledClient(port(context), "/ws/echo")) {
-			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 1);
-			ManagedSession session = sessions.all().iterator().next();
+			ManagedSession session = onlySession(sessions);
 			client.send(frames.subList(0, 6));
-			await().during(Duration.ofMillis(500)).atMost(WsClient.TIMEOUT).until(() -> session.bufferedBytes() > 0);
+			awaitWriteBlocked(session);
 
-			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
-			await().atMost(WsClient.TIMEOUT).until(() -> session.closeSent() != null);
+			CompletableFuture<Void> closing = beginShutdown(context, session);
 			client.send(frames.subList(6, frames.size()));
 
-			byte[] echo = client.readMessage().payload();
-			assertThat(echo.length).as("bytes echoed").isEqualTo(message.length);
-			assertThat(Payloads.sha256(echo)).as("the echo").isEqualTo(Payloads.sha256(message));
-			assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
-			client.sendClose(1001, "");
-			closing.get(10, TimeUnit.SECONDS);
+			assertEchoed(client, message);
+			finishCloseHandshake(client, closing);
 		}
 	}
 
@@ -242,6 +225,37 @@ class GracefulShutdownTest {
 			assertThat(closed.matcher(output.getOut()).results()).hasSize(1);
 			assertThat(dropped.matcher(output.getOut()).results()).hasSize(1);
 		});
+	}
+
+	private static ManagedSession onlySession(SessionRegistry sessions) {
+		await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 1);
+		return sessions.all().iterator().next();
+	}
+
+	/** The client reads nothing yet: the write in progress stays unfinished when shutdown begins. */
+	private static void awaitWriteBlocked(ManagedSession session) {
+		await().during(Duration.ofMillis(500)).atMost(WsClient.TIMEOUT).until(() -> session.bufferedBytes() > 0);
+	}
+
+	/** Closes the context on another thread; returns once the session's 1001 has been decided. */
+	private static CompletableFuture<Void> beginShutdown(ConfigurableApplicationContext context,
+			ManagedSession session) {
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+		await().atMost(WsClient.TIMEOUT).until(() -> session.closeSent() != null);
+		return closing;
+	}
+
+	private static void assertEchoed(RawWebSocket client, byte[] message) throws IOException {
+		byte[] echo = client.readMessage().payload();
+		assertThat(echo.length).as("bytes echoed").isEqualTo(message.length);
+		assertThat(Payloads.sha256(echo)).as("the echo").isEqualTo(Payloads.sha256(message));
+	}
+
+	/** The 1001 arrives and is answered; shutdown then completes. */
+	private static void finishCloseHandshake(RawWebSocket client, CompletableFuture<Void> closing) throws Exception {
+		assertThat(client.readClose()).isEqualTo(SHUTTING_DOWN);
+		client.sendClose(1001, "");
+		closing.get(10, TimeUnit.SECONDS);
 	}
 
 	private static ConfigurableApplicationContext start(String... properties) {
