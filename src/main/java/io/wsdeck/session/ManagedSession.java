@@ -903,18 +903,23 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 *        everything not yet being written
 	 */
 	private boolean claimClose(CloseStatus status, boolean finishReply) {
-		if (!this.closeSent.compareAndSet(null, status)) {
-			return false;
-		}
 		// The session is ending; what it had not sent goes with it, announced by the close
 		if (finishReply) {
 			synchronized (this.queueLock) {
+				// Claimed under the lock: the reading thread, once it sees the claim, asks finishesReply() under it
+				// too, so no part of the reply under way can be taken for one that comes after the close.
+				if (!this.closeSent.compareAndSet(null, status)) {
+					return false;
+				}
 				this.finishingReply = this.replyOpen || !this.replies.isEmpty();
 				discardQueuedAfterReplyLocked();
 			}
 		}
-		else {
+		else if (this.closeSent.compareAndSet(null, status)) {
 			discardQueued();
+		}
+		else {
+			return false;
 		}
 		if (!isNormal(status)) {
 			log.warn("Closing session {} ({} {}) with {} \"{}\"", getId(), this.endpoint.tag(), getRemoteAddress(),
