@@ -144,6 +144,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 */
 	private boolean finishingReply;
 
+	/** Whether the close had to go out before the reply it waited for was finished ({@link #awaitReplyFinished}). */
+	private volatile boolean replyCutShort;
+
 	private boolean draining;
 
 	private final AtomicReference<CloseStatus> closeSent = new AtomicReference<>();
@@ -719,7 +722,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	CloseStatus closedAs(CloseStatus reported) {
 		long blocked = this.writer.blockedMillisOnThisThread();
 		if (blocked < this.sendTimeLimitMillis - TIMER_SLACK_MILLIS) {
-			return withoutFrameIfLost(reported); // not closed by a write of this session's that ran out of time
+			return withWhatTheClientMissed(reported); // not closed by a write of this session's that ran out of time
 		}
 		CloseStatus dropped = CloseStatus.POLICY_VIOLATION.withReason("slow consumer: a send blocked for " + blocked
 				+ " ms, " + bufferedBytes() + " bytes buffered; connection dropped "
@@ -729,19 +732,33 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * The server's close, whose frame Tomcat could not write (the connection failed while it tried, or a write the
-	 * client does not read kept it out until the time allowed was up), says so: the client saw the connection end,
-	 * not this code. The server's close is wsdeck's own, or one Tomcat's frame parser decided on (1002, 1007), which
-	 * Tomcat sends from the reading thread with its 50 ms.
+	 * The server's close says what the client got instead of it, if anything: when Tomcat could not write its frame
+	 * (the connection failed while it tried, or a write the client does not read kept it out until the time allowed
+	 * was up), the client saw the connection end, not this code; when the reply it waited for was not finished in
+	 * time, the close came in the middle of that message. The server's close is wsdeck's own, or one Tomcat's frame
+	 * parser decided on (1002, 1007), which Tomcat sends from the reading thread with its 50 ms.
 	 */
-	private CloseStatus withoutFrameIfLost(CloseStatus reported) {
+	private CloseStatus withWhatTheClientMissed(CloseStatus reported) {
 		CloseStatus sent = this.closeSent.get();
 		boolean byServer = (sent != null) ? reported.getCode() == sent.getCode() : failedInFrameParser();
-		if (!byServer || !this.connectionFailed) {
+		String missed = !byServer ? null
+				: this.connectionFailed ? "connection dropped (the close frame could not be sent)"
+						: replyCutShort() ? "it cut short the message under way, not finished in time" : null;
+		if (missed == null) {
 			return reported;
 		}
 		String reason = (reported.getReason() != null) ? reported.getReason() + "; " : "";
-		return reported.withReason(reason + "connection dropped (the close frame could not be sent)");
+		return reported.withReason(reason + missed);
+	}
+
+	/**
+	 * Whether the close went out before the reply it waited for was finished: it gave up on it, or it is still
+	 * waiting when another close (shutdown's last, at its deadline) got there first.
+	 */
+	private boolean replyCutShort() {
+		synchronized (this.queueLock) {
+			return this.replyCutShort || (this.finishingReply && (this.replyOpen || !this.replies.isEmpty()));
+		}
 	}
 
 	private boolean failedInFrameParser() {
@@ -885,11 +902,13 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			}
 			if (this.finishingReply) {
 				// Handed over, or out of time: what is still queued of the reply is cut short by the close
+				this.replyCutShort = this.replyOpen || !this.replies.isEmpty();
 				this.finishingReply = false;
 				this.echoQueue.release(this.replyBytes);
 				this.replies.clear();
 				this.replyBytes = 0;
 				this.queuedBytes = 0;
+				this.queueLock.notifyAll(); // a reading thread waiting for room: nothing more is queued
 			}
 		}
 	}

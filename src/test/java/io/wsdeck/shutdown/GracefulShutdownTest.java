@@ -166,6 +166,34 @@ class GracefulShutdownTest {
 	}
 
 	/**
+	 * A client that stops in the middle of sending a message gets what was echoed of it and then the 1001 at the
+	 * shutdown timeout; the log says the close cut that message short.
+	 */
+	@Test
+	void aMessageNotFinishedByTheTimeoutIsCutShortAndTheLogSaysSo(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=2s");
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		List<RawFrame> frames = RawFrame.fragments(RawFrame.BINARY, Payloads.randomBytes(600_000, 3), 6);
+		try (RawWebSocket client = RawWebSocket.open(port(context), "/ws/echo")) {
+			ManagedSession session = onlySession(sessions);
+			client.send(frames.subList(0, 3)); // and never the rest
+
+			CompletableFuture<Void> closing = beginShutdown(context, session);
+			RawFrame frame;
+			boolean inMessage = false;
+			while ((frame = client.readFrame()).opcode() != RawFrame.CLOSE) {
+				inMessage = !frame.isControl() ? !frame.fin() : inMessage;
+			}
+			assertThat(inMessage).as("the close came inside the echo").isTrue();
+			assertThat(frame.close()).isEqualTo(SHUTTING_DOWN);
+			client.sendClose(1001, "");
+			closing.get(10, TimeUnit.SECONDS);
+		}
+		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).contains(
+				"1001 \"server shutting down; it cut short the message under way, not finished in time\" by server"));
+	}
+
+	/**
 	 * A lab flood and a broadcast, each written to a client that does not read, are blocked in their writes for up to
 	 * the send-time limit. No close frame can pass them, so shutdown drops their connections, which must also end
 	 * the writes: a flood's thread must not outlive the context.
