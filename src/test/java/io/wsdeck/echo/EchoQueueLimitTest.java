@@ -49,14 +49,17 @@ class EchoQueueLimitTest {
 	@Test
 	void aMessageLargerThanTheBudgetIsEchoedIntactPartlyQueuedPartlyStreamed(CapturedOutput output) throws Exception {
 		byte[] message = Payloads.randomBytes(10_000_000, 11);
-		try (RawWebSocket ws = RawWebSocket.open(this.port, "/ws/binary")) {
+		// A small receive buffer, and nothing read until the budget is spent: a client reading at once could keep
+		// the queue below 1 MB, and the test would see no streaming at all.
+		try (RawWebSocket ws = RawWebSocket.connector().receiveBufferSize(4096).open(this.port, "/ws/binary")) {
 			CompletableFuture<Void> sent = ws.sendInBackground(List.of(RawFrame.binary(message)));
+			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut())
+				.contains("reach 1048576 bytes (wsdeck.outbound.echo-queue-limit)"));
 
 			RawWebSocket.Message echo = ws.readMessage();
 			sent.get(30, TimeUnit.SECONDS);
 			assertThat(Payloads.sha256(echo.payload())).isEqualTo(Payloads.sha256(message));
 		}
-		assertThat(output.getOut()).contains("reach 1048576 bytes (wsdeck.outbound.echo-queue-limit)");
 		await().atMost(WsClient.TIMEOUT).until(() -> this.sessions.echoQueue().used() == 0);
 	}
 
