@@ -366,6 +366,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private boolean push(WebSocketMessage<?> message, boolean toMany) {
 		long size = this.writer.sizes().of(message);
 		long buffered;
+		boolean heldBehindReply;
 		synchronized (this.queueLock) {
 			if (this.closeSent.get() != null || !isOpen()) {
 				return false;
@@ -378,8 +379,14 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				startDrainLocked();
 				return true;
 			}
+			heldBehindReply = this.replyOpen;
 		}
-		closeLater(CloseStatus.POLICY_VIOLATION.withReason("slow consumer: " + buffered + " bytes buffered"));
+		// Pushes wait while an echo is open, and an echo stays open until the client has sent all of its message: a
+		// client that sends one slowly piles them up however fast it reads, and is told so
+		closeLater(CloseStatus.POLICY_VIOLATION.withReason(heldBehindReply
+				? "pushes held back: " + buffered + " bytes buffered behind the echo of a message the client is "
+						+ "still sending"
+				: "slow consumer: " + buffered + " bytes buffered"));
 		return false;
 	}
 

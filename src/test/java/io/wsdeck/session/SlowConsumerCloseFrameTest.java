@@ -1,6 +1,8 @@
 package io.wsdeck.session;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import io.wsdeck.push.Broadcaster;
 import io.wsdeck.support.RawFrame;
@@ -22,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * close 50 ms to get past that write, then drops the connection without a close frame.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "wsdeck.limits.max-message-size=16KB", "wsdeck.outbound.send-buffer-limit=8MB" })
+		properties = { "wsdeck.limits.max-message-size=1MB", "wsdeck.outbound.send-buffer-limit=8MB" })
 class SlowConsumerCloseFrameTest {
 
 	/** More than the kernel buffers on both ends of a loopback connection hold (4 MB here), less than the limit. */
@@ -67,6 +69,36 @@ class SlowConsumerCloseFrameTest {
 			RawFrame.Close close = slow.readClose();
 			assertThat(close.code()).isEqualTo(1008);
 			assertThat(close.reason()).startsWith("slow consumer: ");
+		}
+	}
+
+	/**
+	 * Pushes never go inside an echo, so they wait while the client is still sending the message being echoed. A
+	 * client that sends slowly piles them up however fast it reads; past the limit it is closed, told why, and its
+	 * echo is finished first.
+	 */
+	@Test
+	void pushesHeldBehindAnEchoTheClientIsStillSendingCloseItWithAReasonThatSaysSo() throws Exception {
+		byte[] message = "m".repeat(900_000).getBytes(StandardCharsets.UTF_8);
+		List<RawFrame> frames = RawFrame.fragments(RawFrame.TEXT, message, 3);
+		try (RawWebSocket client = RawWebSocket.open(this.port, "/ws/text")) {
+			client.expectText("world");
+			await().atMost(WsClient.TIMEOUT).until(() -> this.registry.size() == 1);
+			ManagedSession session = this.registry.all().iterator().next();
+			client.send(frames.get(0));
+			// Read by the server, so its echo is open before the first broadcast
+			await().atMost(WsClient.TIMEOUT).until(() -> session.traffic().bytesIn() == frames.get(0).payload().length);
+			for (int i = 0; i < 1000 && session.closeSent() == null; i++) {
+				this.broadcaster.broadcast(SMALL);
+			}
+			assertThat(session.closeSent()).as("close wsdeck decided on").isNotNull();
+			client.send(frames.subList(1, frames.size()));
+
+			assertThat(client.readMessage().payload()).as("the echo, whole").isEqualTo(message);
+			RawFrame.Close close = client.readClose();
+			assertThat(close.code()).isEqualTo(1008);
+			assertThat(close.reason()).startsWith("pushes held back: ")
+				.endsWith("bytes buffered behind the echo of a message the client is still sending");
 		}
 	}
 
