@@ -747,7 +747,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 */
 	private CloseStatus withWhatTheClientMissed(CloseStatus reported) {
 		CloseStatus sent = this.closeSent.get();
-		boolean byServer = (sent != null) ? reported.getCode() == sent.getCode() : failedInFrameParser();
+		boolean byServer = (sent != null) ? reported.getCode() == sent.getCode()
+				: TomcatSessions.isMarked(this.container, WsFrameBase.FAILED_WITH);
 		String missed = !byServer ? null
 				: this.connectionFailed ? "connection dropped (the close frame could not be sent)"
 						: replyCutShort() ? "it cut short the message under way, not finished in time" : null;
@@ -765,16 +766,6 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private boolean replyCutShort() {
 		synchronized (this.queueLock) {
 			return this.replyCutShort || (this.finishingReply && (this.replyOpen || !this.replies.isEmpty()));
-		}
-	}
-
-	private boolean failedInFrameParser() {
-		WsSession tomcat = TomcatSessions.of(this.container);
-		try {
-			return tomcat != null && tomcat.getUserProperties().containsKey(WsFrameBase.FAILED_WITH);
-		}
-		catch (IllegalStateException ex) { // refused once Tomcat calls the session closed: the status stays as reported
-			return false;
 		}
 	}
 

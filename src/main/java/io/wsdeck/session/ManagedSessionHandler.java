@@ -183,7 +183,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * peer's close does; this tells the two apart.
 	 */
 	private static boolean failedInTomcatsFrameParser(WebSocketSession container) {
-		return markedByFrameParser(container, WsFrameBase.FAILED_WITH);
+		return TomcatSessions.isMarked(container, WsFrameBase.FAILED_WITH);
 	}
 
 	/**
@@ -191,15 +191,9 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * received is then 1005, which is also what the client's own close event shows (a browser's {@code ws.close()}).
 	 */
 	private static CloseStatus asReceived(WebSocketSession container, ManagedSession session, CloseStatus status) {
-		boolean withoutCode = markedByFrameParser(container, WsFrameBase.CLOSED_WITHOUT_CODE);
+		boolean withoutCode = TomcatSessions.isMarked(container, WsFrameBase.CLOSED_WITHOUT_CODE);
 		return (withoutCode && session.closeSent() == null && status.getCode() == CloseStatus.NORMAL.getCode())
 				? CloseStatus.NO_STATUS_CODE : status;
-	}
-
-	/** Whether wsdeck's copy of Tomcat's frame parser left this mark in the session's user properties. */
-	private static boolean markedByFrameParser(WebSocketSession container, String mark) {
-		WsSession tomcat = TomcatSessions.of(container);
-		return tomcat != null && tomcat.getUserProperties().containsKey(mark);
 	}
 
 	/**

@@ -17,4 +17,18 @@ final class TomcatSessions {
 				&& nativeSession.getNativeSession() instanceof WsSession tomcat) ? tomcat : null;
 	}
 
+	/**
+	 * Whether Tomcat's session carries this user property: a mark wsdeck's copy of Tomcat's frame parser leaves.
+	 * {@code false} once Tomcat calls the session closed, when it refuses to show its properties.
+	 */
+	static boolean isMarked(WebSocketSession container, String mark) {
+		WsSession tomcat = of(container);
+		try {
+			return tomcat != null && tomcat.getUserProperties().containsKey(mark);
+		}
+		catch (IllegalStateException ex) {
+			return false;
+		}
+	}
+
 }
