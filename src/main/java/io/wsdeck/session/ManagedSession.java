@@ -642,19 +642,27 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		}
 	}
 
-	/** Drops what is queued (pushes, reply parts, answers to pings) and wakes a reader waiting for room. */
+	/**
+	 * Drops what is queued (pushes, reply parts, answers to pings) and gives up the queue's turn to write: the
+	 * session is ending, or its writes failed.
+	 */
 	private void discardQueued() {
 		synchronized (this.queueLock) {
 			this.finishingReply = false;
-			this.pushes.clear();
-			this.replies.clear();
 			this.pongs.clear();
-			this.echoQueue.release(this.replyBytes);
-			this.replyBytes = 0;
-			this.queuedBytes = 0;
+			dropQueuedLocked();
 			this.draining = false;
-			this.queueLock.notifyAll();
 		}
+	}
+
+	/** Drops the queued pushes and reply parts, and wakes a reader waiting for room. */
+	private void dropQueuedLocked() {
+		this.pushes.clear();
+		this.replies.clear();
+		this.echoQueue.release(this.replyBytes);
+		this.replyBytes = 0;
+		this.queuedBytes = 0;
+		this.queueLock.notifyAll();
 	}
 
 	/**
@@ -798,7 +806,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 */
 	public void closeNow(CloseStatus status) {
 		claimClose(status);
-		closeContainerQuietly(status);
+		closeContainerQuietly(status, QUICK_CLOSE_MILLIS);
 	}
 
 	/**
@@ -902,11 +910,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				// Handed over, or out of time: what is still queued of the reply is cut short by the close
 				this.replyCutShort = this.replyOpen || !this.replies.isEmpty();
 				this.finishingReply = false;
-				this.echoQueue.release(this.replyBytes);
-				this.replies.clear();
-				this.replyBytes = 0;
-				this.queuedBytes = 0;
-				this.queueLock.notifyAll(); // a reading thread waiting for room: nothing more is queued
+				dropQueuedLocked(); // wakes a reading thread waiting for room: nothing more is queued
 			}
 		}
 	}
@@ -943,10 +947,6 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 					status.getCode(), status.getReason());
 		}
 		return true;
-	}
-
-	private void closeContainerQuietly(CloseStatus status) {
-		closeContainerQuietly(status, QUICK_CLOSE_MILLIS);
 	}
 
 	/** @param sendTimeoutMillis how long a close other than 1000 may take to get its frame out */
