@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCode;
 import jakarta.websocket.CloseReason.CloseCodes;
+import io.wsdeck.session.ManagedSessionHandler;
 import org.apache.tomcat.websocket.WsRemoteEndpointImplBase;
 import org.apache.tomcat.websocket.WsSession;
 
@@ -36,13 +37,17 @@ final class TomcatConnection {
 
 	/**
 	 * Sends a close frame with {@code code} (0 to 65535) and waits for the client's close, as after any close.
-	 * The server's own handler is told {@code code} if it is one the Jakarta API can represent (1000-1015 or
-	 * 3000-4999), else 1002: the server broke the protocol on purpose.
+	 * The server's own handler (and so its close line) is told {@code code} and {@code reason} if the code is one
+	 * the Jakarta API can represent (1000-1015 or 3000-4999); else 1002, the server having broken the protocol on
+	 * purpose, with a reason that says which code went out.
 	 */
 	static void closeWithAnyCode(WebSocketSession session, int code, String reason) {
 		CloseCode wire = () -> code;
-		tomcatSession(session).doClose(new CloseReason(wire, reason),
-				new CloseReason(localCode(code), "close-raw sent " + code));
+		CloseCode local = localCode(code);
+		String localReason = (local.getCode() == code) ? reason
+				: "close-raw sent code " + code + (reason.isEmpty() ? "" : ": " + reason);
+		WsSession tomcat = closedPastTheSession(session);
+		tomcat.doClose(new CloseReason(wire, reason), new CloseReason(local, localReason));
 	}
 
 	private static CloseCode localCode(int code) {
@@ -61,10 +66,17 @@ final class TomcatConnection {
 
 	/** Closes the TCP connection without a close frame; the client sees the stream end (1006 in a browser). */
 	static void drop(WebSocketSession session) throws IllegalAccessException {
-		WsSession tomcat = tomcatSession(session);
+		WsSession tomcat = closedPastTheSession(session);
 		((WsRemoteEndpointImplBase) REMOTE_ENDPOINT.get(tomcat)).close();
 		CloseReason dropped = new CloseReason(CloseCodes.CLOSED_ABNORMALLY, "connection dropped by the lab's drop");
 		tomcat.doClose(dropped, dropped, true);
+	}
+
+	/** Tomcat's session, marked so that the close line says the server closed it. */
+	private static WsSession closedPastTheSession(WebSocketSession session) {
+		WsSession tomcat = tomcatSession(session);
+		tomcat.getUserProperties().put(ManagedSessionHandler.CLOSED_PAST_THE_SESSION, Boolean.TRUE);
+		return tomcat;
 	}
 
 	private static WsSession tomcatSession(WebSocketSession session) {

@@ -40,6 +40,13 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	/** Tomcat reads this per session: how long a blocking write may wait on a client that does not read. */
 	private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
+	/**
+	 * A mark (a user property of Tomcat's session) for a close the server sent past {@link ManagedSession}, on
+	 * Tomcat's own session: the lab's {@code close-raw} and {@code drop}, which Spring's API cannot express. The
+	 * close line then says "by server", as for wsdeck's other closes.
+	 */
+	public static final String CLOSED_PAST_THE_SESSION = "io.wsdeck.closedPastTheSession";
+
 	private final SessionRegistry registry;
 
 	private final SessionSupport support;
@@ -145,7 +152,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			return;
 		}
 		Duration open = Duration.between(session.openedAt(), Instant.now());
-		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container);
+		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container)
+				|| TomcatSessions.isMarked(container, CLOSED_PAST_THE_SESSION);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
 		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(), orNone(closed.getReason()),
 				byServer ? "server" : "client", open.toMillis(), session.traffic() };

@@ -15,10 +15,13 @@ import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.WsClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 
@@ -82,6 +85,36 @@ class LabCommandsTest {
 			}
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.sessions.count(Endpoint.LAB) == 0);
+	}
+
+	/** The close line says the server closed, and what it sent, as for any close the server starts. */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void closeRawIsLoggedAsTheServersCloseWithTheCodeAndReasonItSent(CapturedOutput output) throws IOException {
+		try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
+			lab.sendText("close-raw 4000 raw-4000-probe");
+			assertThat(lab.readClose()).isEqualTo(new RawFrame.Close(4000, "raw-4000-probe"));
+			lab.sendClose(4000, "raw-4000-probe");
+		}
+		try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
+			lab.sendText("close-raw 999 raw-999-probe");
+			assertThat(lab.readClose()).isEqualTo(new RawFrame.Close(999, "raw-999-probe"));
+			lab.sendClose(1002, "invalid close code");
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on lab: 4000 \"raw-4000-probe\" by server after")
+			.containsPattern("Closed session \\S+ on lab: 1002 \"close-raw sent code 999: raw-999-probe\" by server after"));
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void dropIsLoggedAsTheServersDoing(CapturedOutput output) throws IOException {
+		try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
+			lab.sendText("drop");
+			assertThatExceptionOfType(EOFException.class).isThrownBy(lab::readFrame);
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on lab: 1006 \"connection dropped by the lab's drop\" by server after"));
 	}
 
 	@Test
