@@ -3,7 +3,9 @@ package io.wsdeck.protocol;
 import java.io.IOException;
 import java.time.Duration;
 
+import io.wsdeck.support.RawDeflate;
 import io.wsdeck.support.RawFrame;
+import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,6 +36,20 @@ class FailureLogTest extends WireTest {
 		}
 		await().atMost(LOGGED).untilAsserted(() -> assertThat(output.getOut())
 			.containsPattern("Closed session \\S+ on mixed: 1002 \"[^\"]+\" by server after"));
+	}
+
+	/** Compressed data that does not inflate: Tomcat sends 1002, and its failure used to be logged as 1006. */
+	@Test
+	void aCompressedFrameThatDoesNotInflateIsLoggedAsTheServers1002(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = RawWebSocket.connect(this.port,
+				RawUpgradeRequest.to("/ws/binary").header("Sec-WebSocket-Extensions", RawDeflate.EXTENSION))
+			.expectUpgraded()) {
+			ws.send(RawFrame.of(RawFrame.BINARY, new byte[] { -1, -1, -1, -1, -1, 0, 18 }).withRsv1(true));
+
+			assertThat(ws.readClose().code()).isEqualTo(CloseStatus.PROTOCOL_ERROR.getCode());
+		}
+		await().atMost(LOGGED).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on binary: 1002 \"[^\"]*decompress[^\"]*\" by server after"));
 	}
 
 	@Test

@@ -30,6 +30,8 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Extension;
 import jakarta.websocket.Extension.Parameter;
 import jakarta.websocket.SendHandler;
@@ -282,7 +284,11 @@ public class PerMessageDeflate implements Transformation {
             try {
                 written = inflater.inflate(dest.array(), dest.arrayOffset() + dest.position(), dest.remaining());
             } catch (DataFormatException e) {
-                throw new IOException(sm.getString("perMessageDeflate.deflateFailed"), e);
+                // wsdeck: the peer's data, so the peer's protocol error: 1002 (as Tomcat's plain IOException also
+                // put on the wire), and through WsFrameBase's mark, so the close line and wsdeck.closes say 1002 by
+                // the server where they said 1006 by the client
+                throw new WsIOException(new CloseReason(CloseCodes.PROTOCOL_ERROR,
+                        sm.getString("perMessageDeflate.deflateFailed") + ": " + e.getMessage()));
             } catch (IllegalStateException | NullPointerException e) {
                 // As of Java 25, the JRE throws an ISE rather than an NPE
                 throw new IOException(sm.getString("perMessageDeflate.alreadyClosed"), e);
