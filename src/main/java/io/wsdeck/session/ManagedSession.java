@@ -866,8 +866,13 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		awaitReplyFinished(deadlineNanos);
 		boolean locked = false;
 		try {
-			// Held through the close: no other write of this session's can start before the close frame.
-			locked = this.writeLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+			// Held through the close: no other write of this session's can start before the close frame. Past the
+			// deadline nothing more is queued, but the write in progress (one part of a reply, or a whole message)
+			// cannot be cut: a client that reads it, if slowly, lets it end, and the close follows it; one that does
+			// not read is dropped at that write's own send-time limit, which ends this wait as well.
+			long waitNanos = Math.max(deadlineNanos - System.nanoTime(),
+					TimeUnit.MILLISECONDS.toNanos(this.sendTimeLimitMillis));
+			locked = this.writeLock.tryLock(waitNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
