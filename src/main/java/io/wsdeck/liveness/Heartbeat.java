@@ -23,8 +23,8 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * Every heartbeat interval, pings each open session; a session that has left {@code missed-pongs} pings in a row
  * unanswered is taken for dead (a peer that vanished without a FIN, a NAT that forgot the mapping) and closed with
- * 1001. Pings count as unanswered only while nothing else moves on the connection: a pong may come late behind
- * megabytes of echo still in the socket buffers, and a session whose bytes still flow, either way, is alive. With an
+ * 1001. A client that sends, or is reading what it was sent, is alive whatever its pongs ({@code ReadingEvidence}
+ * in the session package): a pong may come late behind megabytes still in the socket buffers. With an
  * idle timeout set, a session that has sent no data message for that long is closed with 1001 too.
  * One sweep on the shared push scheduler covers every session; pings and closes are written by the push senders,
  * so a stuck client cannot stall the sweep.
@@ -77,7 +77,7 @@ public class Heartbeat implements SmartLifecycle {
 			if (session.closeSent() != null) {
 				continue;
 			}
-			session.forgetUnansweredPingsIfTrafficMoved();
+			session.forgetUnansweredPingsIfAlive();
 			if (session.unansweredPings() >= this.missedPongs) {
 				log.info("Session {} answered none of the last {} pings: taking it for dead", session.getId(),
 						session.unansweredPings());

@@ -158,8 +158,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private volatile long lastDataNanos = System.nanoTime();
 
-	/** Traffic bytes both ways when the heartbeat last looked; only its sweep touches it. */
-	private long movedAtLastCheck;
+	/** What the heartbeat's sweeps have seen of the client besides its pongs; only the sweep touches it. */
+	private final ReadingEvidence readingEvidence;
 
 	private volatile boolean connectionFailed;
 
@@ -177,6 +177,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		this.echoSender = support.echoSender();
 		this.sendBufferLimit = support.settings().sendBufferBytes();
 		this.sendTimeLimitMillis = support.settings().sendTimeLimit().toMillis();
+		this.readingEvidence = new ReadingEvidence(support.settings().sendTimeLimit().toNanos());
 		this.queuesReplies = endpoint.echoes();
 		this.echoQueue = support.echoQueue();
 		this.inbound = new InboundMessage(support.settings().maxMessageBytes(), writer.sizes());
@@ -494,16 +495,12 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * For the heartbeat, before it looks at {@link #unansweredPings}: bytes written to the connection or read from
-	 * it since the last call are proof of life too, so the pings sent before them no longer count. A pong can come
-	 * late behind megabytes of echo still in the socket buffers; a client that does not read at all makes no
-	 * progress, and meets the send-time limit.
+	 * For the heartbeat, before it looks at {@link #unansweredPings}: a client that shows it is alive otherwise
+	 * ({@link ReadingEvidence}: it sends, or it is reading what it was sent) has the pings sent before no longer
+	 * counted. A pong can come late behind megabytes still in the socket buffers.
 	 */
-	public void forgetUnansweredPingsIfTrafficMoved() {
-		Traffic traffic = this.writer.traffic();
-		long moved = traffic.bytesIn() + traffic.bytesOut();
-		if (moved != this.movedAtLastCheck) {
-			this.movedAtLastCheck = moved;
+	public void forgetUnansweredPingsIfAlive() {
+		if (this.readingEvidence.showsLife(this.writer.traffic().bytesIn(), this.writer.isWriting(), System.nanoTime())) {
 			this.unansweredPings.set(0);
 		}
 	}

@@ -2,11 +2,14 @@ package io.wsdeck.liveness;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.wsdeck.push.Broadcaster;
 import io.wsdeck.session.Endpoint;
 import io.wsdeck.session.ManagedSession;
 import io.wsdeck.session.SessionRegistry;
+import io.wsdeck.support.Payloads;
 import io.wsdeck.support.RawFrame;
 import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.WsClient;
@@ -79,6 +82,59 @@ class HeartbeatTest {
 				}
 				assertThat(frame.opcode()).isEqualTo(RawFrame.CLOSE);
 				assertThat(frame.close().reason()).startsWith("no pong to 2 pings");
+			}
+		}
+
+		/**
+		 * A client that reads a large echo slowly answers each ping as it reaches it, behind megabytes still in the
+		 * socket buffers once the last part has been written: it is reading, not dead (the fourth outside audit).
+		 */
+		@Test
+		void aClientReadingALargeEchoSlowlyIsNotTakenForDead() throws IOException {
+			byte[] large = Payloads.randomBytes(8_000_000, 11);
+			try (RawWebSocket reader = RawWebSocket.connector()
+				.receiveBufferSize(16 * 1024)
+				.timeout(Duration.ofSeconds(30))
+				.open(this.port, "/ws/echo")) {
+				reader.send(RawFrame.of(RawFrame.BINARY, large));
+				long received = 0;
+				while (received < large.length) {
+					RawFrame frame = reader.readFrame();
+					if (frame.opcode() == RawFrame.PING) {
+						reader.send(RawFrame.pong(frame.payload()));
+						continue;
+					}
+					assertThat(frame.opcode()).as("after %d bytes", received).isIn(RawFrame.BINARY,
+							RawFrame.CONTINUATION);
+					received += frame.payload().length;
+					// About 2 MB/s: the last 4 MB or so wait in the socket buffers for two seconds, ten heartbeats
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(4));
+				}
+				reader.sendText("still here");
+				RawFrame frame;
+				while ((frame = reader.readFrame()).opcode() == RawFrame.PING) {
+					reader.send(RawFrame.pong(frame.payload()));
+				}
+				assertThat(frame.opcode()).isEqualTo(RawFrame.TEXT);
+				assertThat(frame.text()).isEqualTo("still here");
+			}
+		}
+
+		/**
+		 * Ticks leave into socket buffers with room, which a peer that vanished without a FIN also takes: they are no
+		 * sign of life. Before, they kept such a peer open until the buffers filled and a tick's write timed out.
+		 */
+		@Test
+		void aClientThatOnlyReceivesTicksAndNeverAnswersIsTakenForDead() throws IOException {
+			try (RawWebSocket vanished = RawWebSocket.connector()
+				.timeout(Duration.ofSeconds(10))
+				.open(this.port, "/ws/text?tick=50")) {
+				await().atMost(WsClient.TIMEOUT).until(() -> this.registry.size() == 1);
+				ManagedSession session = this.registry.all().iterator().next();
+				// Reads nothing: three intervals, two pings unanswered, and a margin for the machine
+				await().atMost(Duration.ofSeconds(3)).until(() -> session.closeSent() != null);
+				assertThat(session.closeSent().getCode()).isEqualTo(1001);
+				assertThat(session.closeSent().getReason()).startsWith("no pong to 2 pings");
 			}
 		}
 
