@@ -158,8 +158,9 @@ public record WsdeckProperties(
 
 	/**
 	 * Sending to a session from several threads (echo, ticks, broadcasts).
-	 * @param sendTimeLimit how long one send may block before the session's connection is dropped as too slow (no
-	 *        close frame can pass the blocked send; the server logs and counts 1008)
+	 * @param sendTimeLimit how long one send (a whole message, or one part of a large echo) may take before the
+	 *        session's connection is dropped as too slow (no close frame can pass the unfinished send; the server logs
+	 *        and counts 1008)
 	 * @param sendBufferLimit bytes that may wait behind a send in progress, pushes and echoes each on their own:
 	 *        pushes past it close the session as too slow (1008); the parts of a large echo past it make the server
 	 *        stop reading the client until they drain
