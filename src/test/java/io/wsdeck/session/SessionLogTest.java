@@ -2,6 +2,8 @@ package io.wsdeck.session;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
@@ -56,6 +58,24 @@ class SessionLogTest {
 		}
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
 			.containsPattern("Closed session \\S+ on binary: 1009 \"[^\"]+\" by server after \\d+ ms; in 1 msgs/2049 B, out 1 msgs/1024 B"));
+	}
+
+	/**
+	 * A client that drops the connection instead of answering the server's close: the close line has said how the
+	 * session ended, and the failure that follows is a DEBUG line, not a second INFO failure of a closed session.
+	 */
+	@Test
+	void aConnectionDroppedAfterTheCloseIsADebugLine(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = RawWebSocket.open(this.port, "/ws/text").expectText("world")) {
+			ws.sendBinary(new byte[] { 1 });
+			assertThat(ws.readClose().code()).isEqualTo(1003);
+		} // no close frame in answer
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("Closed session \\S+ on text: 1003 \"[^\"]+\" by server after")
+			.containsPattern("DEBUG .* Session \\S+ dropped its connection after the close: java.io.EOFException"));
+		Matcher closed = Pattern.compile("Closed session (\\S+) on text: 1003").matcher(output.getOut());
+		assertThat(closed.find()).isTrue();
+		assertThat(output.getOut()).doesNotContain("Connection of session " + closed.group(1));
 	}
 
 	@Test
