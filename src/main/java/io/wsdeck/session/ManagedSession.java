@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
+import jakarta.websocket.CloseReason;
 import org.apache.tomcat.websocket.PerMessageDeflate;
 import org.apache.tomcat.websocket.WsFrameBase;
 import org.apache.tomcat.websocket.WsSession;
@@ -162,6 +163,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	private final ReadingEvidence readingEvidence;
 
 	private volatile boolean connectionFailed;
+
+	/** Whether the close is one Tomcat's frame parser decided on and left to this session ({@link #failLater}). */
+	private volatile boolean failedByParser;
 
 	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support) {
 		this(container, endpoint, support, new ConnectionWriter(container, endpoint, support.observer()));
@@ -951,6 +955,22 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		return true;
 	}
 
+	/**
+	 * Takes over the close of a connection Tomcat's frame parser has failed (1002, 1007) while a write is in progress:
+	 * Tomcat's own close gets 50 ms past that write, and a client reading a large message saw the stream end. Like
+	 * any close for bad input, this one follows the frame being written; the parser reads nothing more meanwhile, so
+	 * the connection is closed right after the close frame rather than left waiting for the client's answer.
+	 * @return whether the close was taken; when nothing is being written, Tomcat's own close is as good
+	 */
+	private boolean failLater(CloseReason reason) {
+		if (!this.writer.isWriting()) {
+			return false;
+		}
+		this.failedByParser = true;
+		closeQuietly(new CloseStatus(reason.getCloseCode().getCode(), reason.getReasonPhrase()));
+		return true;
+	}
+
 	/** @param sendTimeoutMillis how long a close other than 1000 may take to get its frame out */
 	private void closeContainerQuietly(CloseStatus status, long sendTimeoutMillis) {
 		try {
@@ -959,7 +979,15 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				// Tomcat refuses this, as anything but close(), once the session is closed: then there is no close
 				tomcat.getUserProperties().put(CLOSE_SEND_TIMEOUT, sendTimeoutMillis);
 			}
-			this.container.close(status);
+			if (this.failedByParser && tomcat != null) {
+				// The parser reads nothing more, the client's answer included: close the connection after the frame
+				CloseReason.CloseCode code = status::getCode;
+				CloseReason reason = new CloseReason(code, status.getReason());
+				tomcat.doClose(reason, reason, true);
+			}
+			else {
+				this.container.close(status);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			log.debug("Close of session {} failed: {}", getId(), ex.toString());
@@ -992,6 +1020,11 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		@Override
 		public void closeReceived() {
 			finishRepliesBeforeClose();
+		}
+
+		@Override
+		public boolean failLater(CloseReason reason) {
+			return ManagedSession.this.failLater(reason);
 		}
 
 	}

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * after the frame being written. Tomcat alone gives such a close 50 ms to get past that write, then drops the
  * connection: a client that is reading, just not fast, saw the stream end instead of the code.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "wsdeck.outbound.send-time-limit=3s")
 @ExtendWith(OutputCaptureExtension.class)
 class ErrorCloseFrameTest {
 
@@ -79,9 +79,45 @@ class ErrorCloseFrameTest {
 	}
 
 	/**
-	 * A protocol error found by Tomcat's frame parser is closed by Tomcat itself, from the reading thread, with its
-	 * 50 ms for the frame (waiting longer there would spin a container thread). When the frame cannot get out, the
-	 * log must not claim a 1002 the client never saw.
+	 * A protocol error found by Tomcat's frame parser while a write is in progress: Tomcat alone closes from the
+	 * reading thread with 50 ms for the frame (waiting longer there would spin a container thread), and a client
+	 * reading the large echo saw the stream end. The session takes the close over: 1002 after the frame being
+	 * written, then the connection is closed, the parser having read nothing more.
+	 */
+	@Test
+	void aProtocolErrorFoundByTheFrameParserFollowsTheEchoFrameBeingWritten() throws IOException {
+		try (RawWebSocket client = stalledClient("/ws/echo")) {
+			ManagedSession session = theSession();
+			client.send(RawFrame.fragments(RawFrame.BINARY, new byte[8_000_000], 8));
+			awaitWriteBlocked(session);
+			client.sendRaw(RawFrame.text("not masked").unmasked().encode());
+
+			awaitCloseWaitingForTheWrite(session);
+			RawFrame.Close close = client.skipToClose();
+			assertThat(close.code()).isEqualTo(1002);
+			assertThat(close.reason()).isNotEmpty();
+			assertThat(client.awaitEndOfStream(Duration.ofSeconds(5))).as("connection closed after the frame").isTrue();
+		}
+	}
+
+	/** The same for invalid UTF-8, 1007, which the parser finds in a text message. */
+	@Test
+	void invalidUtf8FoundByTheFrameParserGets1007AfterTheEchoFrameBeingWritten() throws IOException {
+		try (RawWebSocket client = stalledClient("/ws/echo")) {
+			ManagedSession session = theSession();
+			client.send(RawFrame.fragments(RawFrame.BINARY, new byte[8_000_000], 8));
+			awaitWriteBlocked(session);
+			client.send(RawFrame.of(RawFrame.TEXT, new byte[] { 'a', (byte) 0xC0, 'b' }));
+
+			awaitCloseWaitingForTheWrite(session);
+			assertThat(client.skipToClose().code()).isEqualTo(1007);
+		}
+	}
+
+	/**
+	 * When the frame cannot get out (the client reads nothing), the log must not claim a 1002 it never saw: it says
+	 * the server decided on 1002, then that the connection was dropped at the send-time limit, as for any close that
+	 * answers bad input.
 	 */
 	@Test
 	void aProtocolErrorWhoseCloseFrameCannotGetOutIsLoggedAsDropped(CapturedOutput output) throws IOException {
@@ -91,9 +127,10 @@ class ErrorCloseFrameTest {
 			awaitWriteBlocked(session);
 			client.sendRaw(RawFrame.text("not masked").unmasked().encode());
 
-			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut())
-				.containsPattern("Closed session " + session.getId() + " on echo: 1002 \"[^\"]+; connection dropped "
-						+ "\\(the close frame could not be sent\\)\" by server"));
+			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(output.getOut())
+				.containsPattern("Closing session " + session.getId() + " \\(echo [^)]+\\) with 1002 ")
+				.containsPattern("Closed session " + session.getId() + " on echo: \\d+ \"[^\"]+; connection dropped "
+						+ "[^\"]*\" by server"));
 		}
 	}
 

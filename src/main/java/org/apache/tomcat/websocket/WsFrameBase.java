@@ -119,6 +119,20 @@ public abstract class WsFrameBase {
          * the reply.
          */
         void closeReceived();
+
+        /**
+         * This parser has failed the connection: the peer broke the protocol ({@code reason}: 1002, 1007). Tomcat
+         * then closes from the reading thread at once, giving the close frame 50 ms to get past a write in progress
+         * (waiting longer there would spin a container thread), and drops the connection without it if it cannot: a
+         * peer reading a large message sees the stream end. The application may take the close: it sends the close
+         * frame after the frame being written, from another thread, and then closes the connection. Meanwhile this
+         * parser discards whatever else arrives, as nothing after the error can be trusted.
+         *
+         * @param reason the close this parser decided on
+         *
+         * @return whether the application has taken the close; if not, Tomcat closes now
+         */
+        boolean failLater(CloseReason reason);
     }
 
     // wsdeck: frames at most this long are not reported to Hooks.largeFrameDeclared: ordinary messages never pay
@@ -196,15 +210,30 @@ public abstract class WsFrameBase {
 
 
     protected void processInputBuffer() throws IOException {
+        // wsdeck: once the application has taken the close of a failed connection (Hooks.failLater), the rest is
+        // read and dropped until it closes the connection
+        if (failedLater) {
+            inputBuffer.position(inputBuffer.limit());
+            return;
+        }
         // wsdeck: note the failure where the application can see it. The session then closes as if the peer had
         // closed it, and wsdeck's close log must say that the server failed the connection.
         try {
             processFrames();
         } catch (WsIOException e) {
             wsSession.getUserProperties().put(FAILED_WITH, e.getCloseReason());
+            Hooks hooks = hooks();
+            if (hooks != null && hooks.failLater(e.getCloseReason())) {
+                failedLater = true;
+                inputBuffer.position(inputBuffer.limit());
+                return;
+            }
             throw e;
         }
     }
+
+    // wsdeck: see Hooks.failLater; only the reading thread touches it
+    private boolean failedLater;
 
 
     private void processFrames() throws IOException {
