@@ -38,9 +38,7 @@ class ErrorCloseFrameTest {
 	@Test
 	void a1009ForAFrameHeaderFollowsTheEchoFrameBeingWritten() throws IOException {
 		try (RawWebSocket client = stalledClient("/ws/echo")) {
-			ManagedSession session = theSession();
-			client.send(RawFrame.fragments(RawFrame.BINARY, new byte[8_000_000], 8)); // its echo waits to be read
-			awaitWriteBlocked(session);
+			ManagedSession session = echoingALargeMessage(client);
 			client.sendRaw(ByteBuffer.allocate(14)
 				.put((byte) 0x82) // FIN, binary
 				.put((byte) (0x80 | 127)) // masked, 64-bit length
@@ -87,9 +85,7 @@ class ErrorCloseFrameTest {
 	@Test
 	void aProtocolErrorFoundByTheFrameParserFollowsTheEchoFrameBeingWritten() throws IOException {
 		try (RawWebSocket client = stalledClient("/ws/echo")) {
-			ManagedSession session = theSession();
-			client.send(RawFrame.fragments(RawFrame.BINARY, new byte[8_000_000], 8));
-			awaitWriteBlocked(session);
+			ManagedSession session = echoingALargeMessage(client);
 			client.sendRaw(RawFrame.text("not masked").unmasked().encode());
 
 			awaitCloseWaitingForTheWrite(session);
@@ -104,9 +100,7 @@ class ErrorCloseFrameTest {
 	@Test
 	void invalidUtf8FoundByTheFrameParserGets1007AfterTheEchoFrameBeingWritten() throws IOException {
 		try (RawWebSocket client = stalledClient("/ws/echo")) {
-			ManagedSession session = theSession();
-			client.send(RawFrame.fragments(RawFrame.BINARY, new byte[8_000_000], 8));
-			awaitWriteBlocked(session);
+			ManagedSession session = echoingALargeMessage(client);
 			client.send(RawFrame.of(RawFrame.TEXT, new byte[] { 'a', (byte) 0xC0, 'b' }));
 
 			awaitCloseWaitingForTheWrite(session);
@@ -122,9 +116,7 @@ class ErrorCloseFrameTest {
 	@Test
 	void aProtocolErrorWhoseCloseFrameCannotGetOutIsLoggedAsDropped(CapturedOutput output) throws IOException {
 		try (RawWebSocket client = stalledClient("/ws/echo")) {
-			ManagedSession session = theSession();
-			client.send(RawFrame.fragments(RawFrame.BINARY, new byte[8_000_000], 8));
-			awaitWriteBlocked(session);
+			ManagedSession session = echoingALargeMessage(client);
 			client.sendRaw(RawFrame.text("not masked").unmasked().encode());
 
 			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(output.getOut())
@@ -141,6 +133,14 @@ class ErrorCloseFrameTest {
 			.open(this.port, path);
 		await().atMost(WsClient.TIMEOUT).until(() -> this.registry.size() == 1);
 		return client;
+	}
+
+	/** Sends an 8 MB message in fragments, whose echo the client does not read yet; returns its session. */
+	private ManagedSession echoingALargeMessage(RawWebSocket client) throws IOException {
+		ManagedSession session = theSession();
+		client.send(RawFrame.fragments(RawFrame.BINARY, new byte[8_000_000], 8));
+		awaitWriteBlocked(session);
+		return session;
 	}
 
 	private ManagedSession theSession() {
