@@ -391,7 +391,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		closeLater(CloseStatus.POLICY_VIOLATION.withReason(heldBehindReply
 				? "pushes held back: " + buffered + " bytes buffered behind the echo of a message the client is "
 						+ "still sending"
-				: "slow consumer: " + buffered + " bytes buffered"));
+				: "slow consumer: " + buffered + " bytes buffered, " + size + " more over the " + this.sendBufferLimit
+						+ "-byte limit"));
 		return false;
 	}
 
