@@ -164,6 +164,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private volatile boolean connectionFailed;
 
+	/** The thread in Tomcat's close of this session while it is in it ({@link #connectionFailed}). */
+	private volatile Thread closingThread;
+
 	/** Whether the close is one Tomcat's frame parser decided on and left to this session ({@link #failLater}). */
 	private volatile boolean failedByParser;
 
@@ -822,9 +825,21 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		return this.connectionFailed || ((tomcat != null) ? tomcat.isClosed() : !isOpen());
 	}
 
-	/** Tomcat has reported an I/O failure on the connection, after which it closes it. */
-	void connectionFailed() {
+	/**
+	 * Tomcat has reported an I/O failure on the connection, after which it closes it. A failure reported on another
+	 * thread while wsdeck's close is in Tomcat's hands is the client hanging up once it has the close frame (or has
+	 * given up on it): whether the frame got out is told on the closing thread, where Tomcat reports a send that
+	 * failed before it reports the close.
+	 * @param reporting the thread Tomcat reports the failure on
+	 * @return whether the failure ended the connection before the close frame could be sent
+	 */
+	boolean connectionFailed(Thread reporting) {
+		Thread closing = this.closingThread;
+		if (closing != null && closing != reporting) {
+			return false;
+		}
 		this.connectionFailed = true;
+		return true;
 	}
 
 	/**
@@ -974,6 +989,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	/** @param sendTimeoutMillis how long a close other than 1000 may take to get its frame out */
 	private void closeContainerQuietly(CloseStatus status, long sendTimeoutMillis) {
+		this.closingThread = Thread.currentThread();
 		try {
 			WsSession tomcat = TomcatSessions.of(this.container);
 			if (tomcat != null) {
@@ -992,6 +1008,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		}
 		catch (IOException | RuntimeException ex) {
 			log.debug("Close of session {} failed: {}", getId(), ex.toString());
+		}
+		finally {
+			this.closingThread = null;
 		}
 	}
 

@@ -124,14 +124,14 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	@Override
 	public void handleTransportError(WebSocketSession container, Throwable exception) throws Exception {
 		ManagedSession session = managed(container);
-		if (exception instanceof IOException && session == null) {
-			// After the close line, which said how the session ended: a client that dropped the connection instead of
-			// answering the server's close frame. At INFO it read as a second failure of a session already closed.
+		if (exception instanceof IOException
+				&& (session == null || !session.connectionFailed(Thread.currentThread()))) {
+			// Once the server's close frame is out (the close line says how the session ended): a client that dropped
+			// the connection instead of answering it. At INFO it read as a second failure of a closed session.
 			log.debug("Session {} dropped its connection after the close: {}", container.getId(), exception.toString());
 		}
 		else if (exception instanceof IOException) {
 			// The peer went away: the close line that follows says how it ended.
-			session.connectionFailed();
 			log.info("Connection of session {} failed: {}", container.getId(), exception.toString());
 		}
 		else {
