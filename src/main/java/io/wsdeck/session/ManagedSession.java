@@ -424,22 +424,26 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/**
 	 * Answers the client's ping from the queue's writer when the answer would wait behind a write: Tomcat answers
 	 * on the reading thread, which would stop reading until that write is through, and a write to a client that
-	 * reads only after it has sent everything is through only then. Otherwise Tomcat answers at once, as usual.
-	 * Answers taken wait in order, and once one waits, the next pings' answers wait behind it.
-	 * @return whether the answer was taken
+	 * reads only after it has sent everything is through only then. Otherwise the reading thread answers at once, as
+	 * Tomcat would, but through this session's writer: an answer the client does not read is then this session's
+	 * write that ran out of time (a slow consumer, 1008), where Tomcat's own was logged and counted as the client's
+	 * 1006 "Write timeout". Answers taken wait in order, and once one waits, the next pings' answers wait behind it.
+	 * @return {@code true}: the answer is always the session's
 	 */
 	private boolean answerPingLater(ByteBuffer payload) {
+		PongMessage answer = new PongMessage(copyOf(payload));
 		synchronized (this.queueLock) {
-			if (!this.draining && this.replies.isEmpty() && this.pongs.isEmpty() && !this.writer.isWriting()) {
-				return false;
+			if (this.draining || !this.replies.isEmpty() || !this.pongs.isEmpty() || this.writer.isWriting()) {
+				if (this.pongs.size() == MAX_PENDING_PONGS) {
+					this.pongs.poll(); // RFC 6455 5.5.3: answering the most recent pings is enough
+				}
+				this.pongs.add(new Pending(answer, 0, false)); // not counted: 125 bytes at most
+				startDrainLocked();
+				return true;
 			}
-			if (this.pongs.size() == MAX_PENDING_PONGS) {
-				this.pongs.poll(); // RFC 6455 5.5.3: answering the most recent pings is enough
-			}
-			this.pongs.add(new Pending(new PongMessage(copyOf(payload)), 0, false)); // not counted: 125 bytes at most
-			startDrainLocked();
-			return true;
 		}
+		writeControl(answer);
+		return true;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.wsdeck.session;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -113,6 +114,41 @@ class SendTimeLimitTest {
 		}
 	}
 
+	/**
+	 * Pings from a client that does not read: their answers fill the socket buffers until one blocks. It is the
+	 * server's write the client does not take, as any other: before, Tomcat wrote it outside the session, and its
+	 * timeout was logged and counted as 1006 "Write timeout" by the client.
+	 */
+	@Test
+	void aPingFloodTheClientDoesNotReadTheAnswersToIsCountedAndLoggedAs1008ByTheServer(CapturedOutput output)
+			throws IOException {
+		double slowConsumers = closes(CloseStatus.POLICY_VIOLATION);
+		try (RawWebSocket stalled = stalledClient("/ws/echo")) {
+			ManagedSession session = onlySession(Endpoint.ECHO);
+			byte[] pings = pings(1000);
+			try {
+				for (int i = 0; i < 200 && this.registry.all().contains(session); i++) { // 26 MB at most
+					stalled.sendRaw(pings);
+				}
+			}
+			catch (IOException ex) {
+				// the server has dropped the connection, while this send waited for it to read again
+			}
+
+			assertDroppedAsSlowConsumer(session, stalled, slowConsumers);
+			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
+					"Closed session " + session.getId() + " on echo: 1008 \"" + DROPPED + "\" by server after"));
+		}
+	}
+
+	private static byte[] pings(int count) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		for (int i = 0; i < count; i++) {
+			bytes.writeBytes(RawFrame.ping(new byte[125]).encode());
+		}
+		return bytes.toByteArray();
+	}
+
 	/** Connected with a small receive buffer, and never read from until the server has given up on it. */
 	private RawWebSocket stalledClient(String path) throws IOException {
 		RawWebSocket stalled = RawWebSocket.connector()
@@ -149,7 +185,7 @@ class SendTimeLimitTest {
 	}
 
 	private static Endpoint endpointOf(String path) {
-		return path.endsWith("/lab") ? Endpoint.LAB : Endpoint.TEXT;
+		return path.endsWith("/lab") ? Endpoint.LAB : path.endsWith("/echo") ? Endpoint.ECHO : Endpoint.TEXT;
 	}
 
 	private double closes(CloseStatus status) {
