@@ -1038,6 +1038,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 		@Override
 		public boolean answerPingLater(ByteBuffer payload) {
+			pongReceived(); // a client that pings is alive, whether or not it answers the heartbeat's own pings
 			return ManagedSession.this.answerPingLater(payload);
 		}
 

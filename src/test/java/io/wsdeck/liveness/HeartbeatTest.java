@@ -138,6 +138,25 @@ class HeartbeatTest {
 			}
 		}
 
+		/** A client that sends is alive whatever its pongs, and a ping is something it sends. */
+		@Test
+		void aClientThatPingsButNeverAnswersPingsStaysOpen() throws IOException {
+			try (RawWebSocket pinging = RawWebSocket.connector().timeout(Duration.ofSeconds(10)).open(this.port, "/ws")) {
+				assertThat(pinging.readText()).isEqualTo("world");
+				long until = System.nanoTime() + Duration.ofMillis(1500).toNanos(); // 7 intervals, 2 pongs missed
+				while (System.nanoTime() < until) {
+					pinging.send(RawFrame.ping(new byte[] { 7 }));
+					RawFrame frame;
+					while ((frame = pinging.readFrame()).opcode() == RawFrame.PING) {
+						// the heartbeat's: never answered
+					}
+					assertThat(frame.opcode()).as("the answer to its own ping").isEqualTo(RawFrame.PONG);
+				}
+				assertThat(this.registry.all()).singleElement()
+					.satisfies(session -> assertThat(session.closeSent()).isNull());
+			}
+		}
+
 		@Test
 		void aClientThatAnswersPingsStaysOpen() throws IOException {
 			try (RawWebSocket alive = RawWebSocket.connector().timeout(Duration.ofSeconds(10)).open(this.port, "/ws")) {
