@@ -88,6 +88,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 */
 	private static final long QUICK_CLOSE_MILLIS = 50;
 
+	/** What a close at a deadline gives its frame ({@link #closeNow}): time to write it, not to wait for room. */
+	private static final long DEADLINE_CLOSE_MILLIS = 1;
+
 	private final Instant openedAt = Instant.now();
 
 	private final InboundMessage inbound;
@@ -809,13 +812,14 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	/**
 	 * Closes on the caller's thread even if a close was claimed already, and may be waiting for a write in progress
-	 * or for a thread ({@link #closeLater}): for shutdown's deadline. Gives the close frame Tomcat's 50 ms, then the
-	 * connection is dropped, which also ends a write still blocked on it ({@link #ended}). Tomcat closes a session
-	 * once; a second close does nothing.
+	 * or for a thread ({@link #closeLater}): for shutdown's deadline. The close frame goes out if nothing is being
+	 * written; else the connection is dropped at once, which also ends a write still blocked on it ({@link #ended}).
+	 * Waiting Tomcat's 50 ms for each of them, one after another, made a shutdown with many sessions still being
+	 * written to overrun its timeout by seconds. Tomcat closes a session once; a second close does nothing.
 	 */
 	public void closeNow(CloseStatus status) {
 		claimClose(status);
-		closeContainerQuietly(status, QUICK_CLOSE_MILLIS);
+		closeContainerQuietly(status, DEADLINE_CLOSE_MILLIS);
 	}
 
 	/**
@@ -885,6 +889,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private void closeAfterWriteInProgress(CloseStatus status, long deadlineNanos) {
 		awaitReplyFinished(deadlineNanos);
+
 		boolean locked = false;
 		try {
 			// Held through the close: no other write of this session's can start before the close frame. Past the

@@ -60,7 +60,7 @@ class SessionDrain implements SmartLifecycle {
 		log.info("Shutting down: closing {} session(s) with 1001, waiting up to {} ms", open, this.timeout.toMillis());
 		long started = System.nanoTime();
 		long deadline = started + this.timeout.toNanos();
-		Set<ManagedSession> closed = closeAll(deadline);
+		Set<ManagedSession> closed = closeAll(deadline - endGame(this.timeout), deadline);
 		int unfinished = awaitHandshakes(closed, deadline);
 		if (unfinished > 0) {
 			log.warn("Shutdown timeout: {} session(s) did not finish their close handshake", unfinished);
@@ -71,18 +71,30 @@ class SessionDrain implements SmartLifecycle {
 	}
 
 	/**
+	 * The last part of the timeout, in which messages under way are no longer waited for: a close that has waited
+	 * for one until then cuts it short after the part being written, so that a client still reading it, slowly,
+	 * gets the close frame before the deadline drops what is left. That part can take a while: a writer blocked on a
+	 * full socket is woken only once a third of the socket's buffer (megabytes) has drained, 1.4 s for a client
+	 * reading 1 MB/s here. Half the timeout, between 100 ms and 5 s.
+	 */
+	static long endGame(Duration timeout) {
+		return Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(TimeUnit.SECONDS.toNanos(5), timeout.toNanos() / 2));
+	}
+
+	/**
 	 * Closes every session, by other threads, until the registry is empty (a session leaves it once its close is
 	 * sent) or time is up; then those still left on this thread.
+	 * @param replyDeadline until when a close waits for the message under way to be finished
 	 * @return the sessions closed
 	 */
-	private Set<ManagedSession> closeAll(long deadline) {
+	private Set<ManagedSession> closeAll(long replyDeadline, long deadline) {
 		Set<ManagedSession> closed = new HashSet<>();
 		synchronized (this.sessions) {
 			while (this.sessions.size() > 0 && System.nanoTime() - deadline < 0) {
 				// Again on every wake-up: a handshake that was under way when shutdown began registers its
 				// session afterwards, and it must be told too. Closing twice is a no-op.
 				for (ManagedSession session : this.sessions.all()) {
-					session.closeLater(SHUTTING_DOWN, deadline);
+					session.closeLater(SHUTTING_DOWN, replyDeadline);
 					closed.add(session);
 				}
 				try {
@@ -96,8 +108,8 @@ class SessionDrain implements SmartLifecycle {
 			}
 		}
 		// Still open at the deadline: their closes waited for writes to clients that do not read, or for a thread (a
-		// fixed pool on Java 17-20). A close here takes at most Tomcat's 50 ms for a close frame that cannot get out,
-		// then drops the connection, which ends the stuck write too.
+		// fixed pool on Java 17-20). A close here sends its frame if it can at once, else drops the connection, which
+		// ends the stuck write too.
 		for (ManagedSession session : this.sessions.all()) {
 			session.closeNow(SHUTTING_DOWN);
 			closed.add(session);

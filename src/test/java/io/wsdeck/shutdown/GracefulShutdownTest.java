@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 import io.wsdeck.WsdeckApplication;
@@ -191,6 +192,75 @@ class GracefulShutdownTest {
 		}
 		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).contains(
 				"1001 \"server shutting down; it cut short the message under way, not finished in time\" by server"));
+	}
+
+	/**
+	 * A client reading a large echo slowly, which it cannot finish before the shutdown timeout: in the last part of
+	 * the timeout the close stops waiting for the message and follows the part being written, so the client reads
+	 * every frame whole and then the 1001. Before, the deadline's close found the part still being written and
+	 * dropped the connection in the middle of it (the fifth outside audit).
+	 */
+	@Test
+	void aClientReadingALargeEchoTooSlowlyForTheTimeoutGetsThe1001BetweenTwoParts(CapturedOutput output)
+			throws Exception {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=4s");
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		try (RawWebSocket client = RawWebSocket.connector()
+			.receiveBufferSize(16 * 1024)
+			.timeout(Duration.ofSeconds(30))
+			.open(port(context), "/ws/echo")) {
+			ManagedSession session = onlySession(sessions);
+			client.send(RawFrame.of(RawFrame.BINARY, Payloads.randomBytes(8_000_000, 5)));
+			awaitWriteBlocked(session);
+
+			CompletableFuture<Void> closing = beginShutdown(context, session);
+			RawFrame frame;
+			boolean inMessage = false;
+			while ((frame = client.readFrame()).opcode() != RawFrame.CLOSE) {
+				inMessage = !frame.isControl() ? !frame.fin() : inMessage;
+				// About 1 MB/s: eight seconds for the whole echo, twice the timeout
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(8));
+			}
+			assertThat(inMessage).as("the close came inside the echo").isTrue();
+			assertThat(frame.close()).isEqualTo(SHUTTING_DOWN);
+			client.sendClose(1001, "");
+			closing.get(10, TimeUnit.SECONDS);
+		}
+		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).contains(
+				"1001 \"server shutting down; it cut short the message under way, not finished in time\" by server"));
+	}
+
+	/**
+	 * Forty sessions whose writes are blocked on clients that do not read: at the timeout each is dropped at once.
+	 * Tomcat's 50 ms for each close frame that could not get out, one session after another, made such a shutdown
+	 * overrun its timeout by two seconds here (the fifth outside audit: 5 s with 100 sessions).
+	 */
+	@Test
+	void manySessionsBlockedOnClientsThatDoNotReadAreDroppedWithinTheTimeout() throws IOException {
+		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=1s",
+				"--wsdeck.outbound.send-time-limit=30s");
+		int port = port(context);
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		List<RawWebSocket> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < 40; i++) {
+				clients.add(stalledClient(port, "/ws/text"));
+			}
+			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 40);
+			context.getBean(Broadcaster.class).broadcast("b".repeat(12_000_000));
+			await().during(Duration.ofMillis(500))
+				.atMost(WsClient.TIMEOUT)
+				.until(() -> sessions.all().stream().allMatch((session) -> session.bufferedBytes() > 0));
+
+			Duration took = timeToClose(context);
+
+			assertThat(took).as("shutdown of 40 blocked sessions with a 1 s timeout").isLessThan(Duration.ofSeconds(2));
+		}
+		finally {
+			for (RawWebSocket client : clients) {
+				client.close();
+			}
+		}
 	}
 
 	/**
