@@ -515,7 +515,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * counted. A pong can come late behind megabytes still in the socket buffers.
 	 */
 	public void forgetUnansweredPingsIfAlive() {
-		if (this.readingEvidence.showsLife(this.writer.traffic().bytesIn(), this.writer.isWriting(), System.nanoTime())) {
+		Traffic traffic = this.writer.traffic();
+		if (this.readingEvidence.showsLife(traffic.bytesIn(), traffic.bytesOut(), this.writer.isWriting(),
+				System.nanoTime())) {
 			this.unansweredPings.set(0);
 		}
 	}
