@@ -245,7 +245,11 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 * Normal closes, and codes a client picks for its own reasons (3000-4999, RFC 6455 7.4.2), are not problems;
 	 * protocol errors, abnormal drops and every error close wsdeck sends are.
 	 */
+	/** 1005 is normal from a client (a close without a code); a server never sends it but by the lab's close-raw. */
 	private static boolean isExpected(CloseStatus status, boolean byServer) {
+		if (byServer && status.getCode() == CloseStatus.NO_STATUS_CODE.getCode()) {
+			return false;
+		}
 		return ManagedSession.isNormal(status) || (!byServer && status.getCode() >= 3000 && status.getCode() <= 4999);
 	}
 

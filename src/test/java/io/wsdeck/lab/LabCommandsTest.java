@@ -101,7 +101,13 @@ class LabCommandsTest {
 			assertThat(lab.readClose()).isEqualTo(new RawFrame.Close(999, "raw-999-probe"));
 			lab.sendClose(1002, "invalid close code");
 		}
+		try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
+			lab.sendText("close-raw 1005 raw-1005-probe");
+			assertThat(lab.readClose()).isEqualTo(new RawFrame.Close(1005, "raw-1005-probe"));
+			lab.sendClose(1002, "invalid close code");
+		}
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("WARN .* Closed session \\S+ on lab: 1005 \"raw-1005-probe\" by server after")
 			.containsPattern("Closed session \\S+ on lab: 4000 \"raw-4000-probe\" by server after")
 			.containsPattern("Closed session \\S+ on lab: 1002 \"close-raw sent code 999: raw-999-probe\" by server after"));
 	}
