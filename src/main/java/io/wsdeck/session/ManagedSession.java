@@ -167,6 +167,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private volatile boolean connectionFailed;
 
+	/** Whether {@link #closedAs} has reported this session's write that ran out of time; Tomcat's thread only. */
+	private boolean droppedAsSlow;
+
 	/** The thread in Tomcat's close of this session while it is in it ({@link #connectionFailed}). */
 	private volatile Thread closingThread;
 
@@ -757,7 +760,18 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				+ " ms, " + bufferedBytes() + " bytes buffered; connection dropped "
 				+ "(no close frame can pass a write the client is not reading)");
 		claimClose(dropped);
+		this.droppedAsSlow = true;
 		return dropped;
+	}
+
+	/**
+	 * Whether the close {@link #closedAs} reported is this session's: its own drop, or the close it sent. A client
+	 * whose close crossed the server's, and reached Tomcat first, is answered with its own code, which is then what
+	 * Tomcat reports: that close is the client's, whatever the server had decided on.
+	 */
+	boolean closedByServer(CloseStatus closed) {
+		CloseStatus sent = this.closeSent.get();
+		return this.droppedAsSlow || (sent != null && sent.getCode() == closed.getCode());
 	}
 
 	/**

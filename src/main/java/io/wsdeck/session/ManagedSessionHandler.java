@@ -155,7 +155,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			return;
 		}
 		Duration open = Duration.between(session.openedAt(), Instant.now());
-		boolean byServer = session.closeSent() != null || failedInTomcatsFrameParser(container)
+		boolean byServer = session.closedByServer(closed) || failedInTomcatsFrameParser(container)
 				|| TomcatSessions.isMarked(container, CLOSED_PAST_THE_SESSION);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
 		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(), orNone(closed.getReason()),

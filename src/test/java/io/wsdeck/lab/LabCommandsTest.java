@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -110,6 +111,31 @@ class LabCommandsTest {
 			.containsPattern("WARN .* Closed session \\S+ on lab: 1005 \"raw-1005-probe\" by server after")
 			.containsPattern("Closed session \\S+ on lab: 4000 \"raw-4000-probe\" by server after")
 			.containsPattern("Closed session \\S+ on lab: 1002 \"close-raw sent code 999: raw-999-probe\" by server after"));
+	}
+
+	/**
+	 * A client whose own close crosses the server's: whichever Tomcat sent first is the one logged, and "by" names
+	 * who sent it. Before, a client close that won was logged "by server" because the server had decided on one.
+	 */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aClientCloseCrossingTheServersIsLoggedAsTheClients(CapturedOutput output) throws IOException {
+		for (int i = 0; i < 10; i++) {
+			try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
+				lab.sendRaw(concat(RawFrame.text("close 4000 srv").encode(), RawFrame.close(1000, "cli").encode()));
+				lab.readClose();
+			}
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+				output.getOut().lines().filter(line -> line.contains("Closed session")).toList()).hasSize(10)
+			.allMatch(line -> line.contains("on lab: 4000 \"srv\" by server")
+					|| line.contains("on lab: 1000 \"cli\" by client")));
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] both = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, both, first.length, second.length);
+		return both;
 	}
 
 	@Test
