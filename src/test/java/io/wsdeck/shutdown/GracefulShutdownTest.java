@@ -180,18 +180,9 @@ class GracefulShutdownTest {
 			client.send(frames.subList(0, 3)); // and never the rest
 
 			CompletableFuture<Void> closing = beginShutdown(context, session);
-			RawFrame frame;
-			boolean inMessage = false;
-			while ((frame = client.readFrame()).opcode() != RawFrame.CLOSE) {
-				inMessage = !frame.isControl() ? !frame.fin() : inMessage;
-			}
-			assertThat(inMessage).as("the close came inside the echo").isTrue();
-			assertThat(frame.close()).isEqualTo(SHUTTING_DOWN);
-			client.sendClose(1001, "");
-			closing.get(10, TimeUnit.SECONDS);
+			readToThe1001InsideTheEcho(client, closing, Duration.ZERO);
 		}
-		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).contains(
-				"1001 \"server shutting down; it cut short the message under way, not finished in time\" by server"));
+		assertLoggedAsCutShort(output);
 	}
 
 	/**
@@ -214,20 +205,10 @@ class GracefulShutdownTest {
 			awaitWriteBlocked(session);
 
 			CompletableFuture<Void> closing = beginShutdown(context, session);
-			RawFrame frame;
-			boolean inMessage = false;
-			while ((frame = client.readFrame()).opcode() != RawFrame.CLOSE) {
-				inMessage = !frame.isControl() ? !frame.fin() : inMessage;
-				// About 1 MB/s: eight seconds for the whole echo, twice the timeout
-				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(8));
-			}
-			assertThat(inMessage).as("the close came inside the echo").isTrue();
-			assertThat(frame.close()).isEqualTo(SHUTTING_DOWN);
-			client.sendClose(1001, "");
-			closing.get(10, TimeUnit.SECONDS);
+			// About 1 MB/s: eight seconds for the whole echo, twice the timeout
+			readToThe1001InsideTheEcho(client, closing, Duration.ofMillis(8));
 		}
-		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).contains(
-				"1001 \"server shutting down; it cut short the message under way, not finished in time\" by server"));
+		assertLoggedAsCutShort(output);
 	}
 
 	/**
@@ -240,17 +221,12 @@ class GracefulShutdownTest {
 		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=1s",
 				"--wsdeck.outbound.send-time-limit=30s");
 		int port = port(context);
-		SessionRegistry sessions = context.getBean(SessionRegistry.class);
 		List<RawWebSocket> clients = new ArrayList<>();
 		try {
 			for (int i = 0; i < 40; i++) {
 				clients.add(stalledClient(port, "/ws/text"));
 			}
-			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 40);
-			context.getBean(Broadcaster.class).broadcast("b".repeat(12_000_000));
-			await().during(Duration.ofMillis(500))
-				.atMost(WsClient.TIMEOUT)
-				.until(() -> sessions.all().stream().allMatch((session) -> session.bufferedBytes() > 0));
+			broadcastToClientsThatDoNotRead(context, 40);
 
 			Duration took = timeToClose(context);
 
@@ -301,14 +277,9 @@ class GracefulShutdownTest {
 		ConfigurableApplicationContext context = start("--wsdeck.shutdown.timeout=1s",
 				"--wsdeck.outbound.send-time-limit=30s", "--wsdeck.outbound.push-threads=1");
 		int port = port(context);
-		SessionRegistry sessions = context.getBean(SessionRegistry.class);
 		try (RawWebSocket first = stalledClient(port, "/ws/text");
 				RawWebSocket second = stalledClient(port, "/ws/text")) {
-			await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == 2);
-			context.getBean(Broadcaster.class).broadcast("b".repeat(12_000_000));
-			await().during(Duration.ofMillis(500))
-				.atMost(WsClient.TIMEOUT)
-				.until(() -> sessions.all().stream().allMatch((session) -> session.bufferedBytes() > 0));
+			broadcastToClientsThatDoNotRead(context, 2);
 
 			Duration took = timeToClose(context);
 
@@ -347,6 +318,39 @@ class GracefulShutdownTest {
 		byte[] echo = client.readMessage().payload();
 		assertThat(echo.length).as("bytes echoed").isEqualTo(message.length);
 		assertThat(Payloads.sha256(echo)).as("the echo").isEqualTo(Payloads.sha256(message));
+	}
+
+	/**
+	 * Reads to the 1001, pausing for {@code pace} after each frame; it must come inside the echo, between two of its
+	 * parts. Then answers it, and shutdown completes.
+	 */
+	private static void readToThe1001InsideTheEcho(RawWebSocket client, CompletableFuture<Void> closing,
+			Duration pace) throws Exception {
+		RawFrame frame;
+		boolean inMessage = false;
+		while ((frame = client.readFrame()).opcode() != RawFrame.CLOSE) {
+			inMessage = !frame.isControl() ? !frame.fin() : inMessage;
+			LockSupport.parkNanos(pace.toNanos());
+		}
+		assertThat(inMessage).as("the close came inside the echo").isTrue();
+		assertThat(frame.close()).isEqualTo(SHUTTING_DOWN);
+		client.sendClose(1001, "");
+		closing.get(10, TimeUnit.SECONDS);
+	}
+
+	private static void assertLoggedAsCutShort(CapturedOutput output) {
+		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).contains(
+				"1001 \"server shutting down; it cut short the message under way, not finished in time\" by server"));
+	}
+
+	/** A 12 MB broadcast to {@code count} sessions whose clients do not read: every write stays blocked. */
+	private static void broadcastToClientsThatDoNotRead(ConfigurableApplicationContext context, int count) {
+		SessionRegistry sessions = context.getBean(SessionRegistry.class);
+		await().atMost(WsClient.TIMEOUT).until(() -> sessions.size() == count);
+		context.getBean(Broadcaster.class).broadcast("b".repeat(12_000_000));
+		await().during(Duration.ofMillis(500))
+			.atMost(WsClient.TIMEOUT)
+			.until(() -> sessions.all().stream().allMatch((session) -> session.bufferedBytes() > 0));
 	}
 
 	/** The 1001 arrives and is answered; shutdown then completes. */
