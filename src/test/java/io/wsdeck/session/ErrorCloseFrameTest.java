@@ -96,6 +96,23 @@ class ErrorCloseFrameTest {
 		}
 	}
 
+	/**
+	 * A close frame the parser refuses (a code no endpoint may send) during a large echo: 1002 after the frame being
+	 * written. The parser calls its input closed once it has read a close frame, which stopped the reading and let
+	 * Tomcat drop the connection at once, in the middle of a frame (the sixth outside audit).
+	 */
+	@Test
+	void aCloseFrameWithACodeNoEndpointMaySendGets1002AfterTheEchoFrameBeingWritten() throws IOException {
+		try (RawWebSocket client = stalledClient("/ws/echo")) {
+			ManagedSession session = echoingALargeMessage(client);
+			client.send(RawFrame.close(1005, ""));
+
+			awaitCloseWaitingForTheWrite(session);
+			assertThat(client.skipToClose().code()).isEqualTo(1002);
+			assertThat(client.awaitEndOfStream(Duration.ofSeconds(5))).as("connection closed after the frame").isTrue();
+		}
+	}
+
 	/** The same for invalid UTF-8, 1007, which the parser finds in a text message. */
 	@Test
 	void invalidUtf8FoundByTheFrameParserGets1007AfterTheEchoFrameBeingWritten() throws IOException {

@@ -221,10 +221,18 @@ public abstract class WsFrameBase {
         try {
             processFrames();
         } catch (WsIOException e) {
-            wsSession.getUserProperties().put(FAILED_WITH, e.getCloseReason());
-            Hooks hooks = hooks();
+            Hooks hooks = null;
+            try {
+                wsSession.getUserProperties().put(FAILED_WITH, e.getCloseReason());
+                hooks = hooks();
+            } catch (IllegalStateException closed) {
+                // The session closed meanwhile (a write that timed out, say): Tomcat's close has nothing left to do
+            }
             if (hooks != null && hooks.failLater(e.getCloseReason())) {
                 failedLater = true;
+                // The parser may have called its input closed (a close frame it refused): it must go on reading, and
+                // dropping, until the application closes the connection
+                open = true;
                 inputBuffer.position(inputBuffer.limit());
                 return;
             }
@@ -363,7 +371,13 @@ public abstract class WsFrameBase {
 
     // wsdeck: see Hooks
     private Hooks hooks() {
-        Object hooks = wsSession.getUserProperties().get(HOOKS);
+        Object hooks;
+        try {
+            hooks = wsSession.getUserProperties().get(HOOKS);
+        } catch (IllegalStateException closed) {
+            // Tomcat refuses the properties of a closed session: nothing is left for the application to decide
+            return null;
+        }
         return (hooks instanceof Hooks) ? (Hooks) hooks : null;
     }
 
