@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import jakarta.websocket.CloseReason;
 import org.apache.tomcat.websocket.PerMessageDeflate;
 import org.apache.tomcat.websocket.WsFrameBase;
+import org.apache.tomcat.websocket.WsRemoteEndpointImplBase;
 import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -737,10 +738,22 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			}
 		}
 		catch (IllegalStateException ex) {
-			if (isOpen()) {
+			if (isOpen() && !closeWritten()) {
 				throw ex;
 			}
-			// Closed under us: the client sees the close, not a half-sent message.
+			// Closed under us, or closing (a client's close answered while a lab flood or a push was under way):
+			// the client sees the close, not a half-sent message.
+		}
+	}
+
+	/** Whether Tomcat has written this session's close frame, after which it refuses every send. */
+	private boolean closeWritten() {
+		WsSession tomcat = TomcatSessions.of(this.container);
+		try {
+			return tomcat == null || WsRemoteEndpointImplBase.of(tomcat).closeWritten();
+		}
+		catch (IllegalStateException closed) {
+			return true;
 		}
 	}
 

@@ -132,6 +132,20 @@ class LabCommandsTest {
 					|| line.contains("on lab: 1000 \"cli\" by client")));
 	}
 
+	/** A flood the client closes the session in the middle of is no lab failure: no WARN, no stack trace. */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aFloodTheClientClosesInTheMiddleOfIsNoLabFailure(CapturedOutput output) throws IOException {
+		for (int i = 0; i < 16; i++) {
+			try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
+				lab.sendRaw(concat(RawFrame.text("flood 1000 10000").encode(), RawFrame.close(1000, "enough").encode()));
+				lab.skipToClose();
+			}
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.sessions.count(Endpoint.LAB) == 0);
+		assertThat(output.getOut()).doesNotContain("Lab answer failed");
+	}
+
 	private static byte[] concat(byte[] first, byte[] second) {
 		byte[] both = Arrays.copyOf(first, first.length + second.length);
 		System.arraycopy(second, 0, both, first.length, second.length);

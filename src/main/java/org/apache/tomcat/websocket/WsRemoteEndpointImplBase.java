@@ -352,6 +352,17 @@ public abstract class WsRemoteEndpointImplBase implements RemoteEndpoint {
     }
 
 
+    /**
+     * wsdeck: whether this endpoint has written its close frame, after which it refuses every send with an
+     * IllegalStateException while the session may still call itself open (closing).
+     *
+     * @return whether the close frame has been written
+     */
+    public boolean closeWritten() {
+        return closed;
+    }
+
+
     /** wsdeck: called by WsFrameServer, in the reading thread, before it processes what a read brought. */
     public void startReadBatch() {
         batchingReader = Thread.currentThread();
