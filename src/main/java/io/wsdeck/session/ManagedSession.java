@@ -121,7 +121,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private final EchoQueueBudget echoQueue;
 
-	/** Answers to the client's pings, written first by the queue's writer, in order ({@link #answerPingLater}). */
+	/** Answers to the client's pings, written first by the queue's writer, in order ({@link #answerPing}). */
 	private final Queue<Pending> pongs = new ArrayDeque<>(1);
 
 	/** Pings whose answers may wait; a client that pings faster than it reads gets answers to the latest. */
@@ -174,8 +174,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** The thread in Tomcat's close of this session while it is in it ({@link #connectionFailed}). */
 	private volatile Thread closingThread;
 
-	/** Whether the close is one Tomcat's frame parser decided on and left to this session ({@link #failLater}). */
-	private volatile boolean failedByParser;
+	/** The close Tomcat's frame parser decided on and left to this session ({@link #failLater}), or {@code null}. */
+	private volatile CloseReason parserFailure;
 
 	ManagedSession(WebSocketSession container, Endpoint endpoint, SessionSupport support) {
 		this(container, endpoint, support, new ConnectionWriter(container, endpoint, support.observer()));
@@ -437,7 +437,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * 1006 "Write timeout". Answers taken wait in order, and once one waits, the next pings' answers wait behind it.
 	 * @return {@code true}: the answer is always the session's
 	 */
-	private boolean answerPingLater(ByteBuffer payload) {
+	private boolean answerPing(ByteBuffer payload) {
 		PongMessage answer = new PongMessage(copyOf(payload));
 		synchronized (this.queueLock) {
 			if (this.draining || !this.replies.isEmpty() || !this.pongs.isEmpty() || this.writer.isWriting()) {
@@ -778,13 +778,17 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Whether the close {@link #closedAs} reported is this session's: its own drop, or the close it sent. A client
-	 * whose close crossed the server's, and reached Tomcat first, is answered with its own code, which is then what
-	 * Tomcat reports: that close is the client's, whatever the server had decided on.
+	 * Whether the close {@link #closedAs} reported is the server's: this session's own drop, the close it sent, or
+	 * one decided past it, which leaves a mark: Tomcat's frame parser closes the session the way a peer's close does
+	 * (wsdeck's copy records its failure), and the lab's raw closes go to Tomcat's own session.
+	 * A client whose close crossed the server's, and reached Tomcat first, is answered with its own code, which is
+	 * then what Tomcat reports: that close is the client's, whatever the server had decided on.
 	 */
 	boolean closedByServer(CloseStatus closed) {
 		CloseStatus sent = this.closeSent.get();
-		return this.droppedAsSlow || (sent != null && sent.getCode() == closed.getCode());
+		return this.droppedAsSlow || (sent != null && sent.getCode() == closed.getCode())
+				|| TomcatSessions.isMarked(this.container, WsFrameBase.FAILED_WITH)
+				|| TomcatSessions.isMarked(this.container, ManagedSessionHandler.CLOSED_PAST_THE_SESSION);
 	}
 
 	/**
@@ -795,10 +799,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * parser decided on (1002, 1007), which Tomcat sends from the reading thread with its 50 ms.
 	 */
 	private CloseStatus withWhatTheClientMissed(CloseStatus reported) {
-		CloseStatus sent = this.closeSent.get();
-		boolean byServer = (sent != null) ? reported.getCode() == sent.getCode()
-				: TomcatSessions.isMarked(this.container, WsFrameBase.FAILED_WITH);
-		String missed = !byServer ? null
+		String missed = !closedByServer(reported) ? null
 				: this.connectionFailed ? "connection dropped (the close frame could not be sent)"
 						: replyCutShort() ? "it cut short the message under way, not finished in time" : null;
 		if (missed == null) {
@@ -918,7 +919,6 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 
 	private void closeAfterWriteInProgress(CloseStatus status, long deadlineNanos) {
 		awaitReplyFinished(deadlineNanos);
-
 		boolean locked = false;
 		try {
 			// Held through the close: no other write of this session's can start before the close frame. Past the
@@ -1020,7 +1020,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		if (!this.writer.isWriting()) {
 			return false;
 		}
-		this.failedByParser = true;
+		this.parserFailure = reason;
 		closeQuietly(new CloseStatus(reason.getCloseCode().getCode(), reason.getReasonPhrase()));
 		return true;
 	}
@@ -1034,11 +1034,10 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 				// Tomcat refuses this, as anything but close(), once the session is closed: then there is no close
 				tomcat.getUserProperties().put(CLOSE_SEND_TIMEOUT, sendTimeoutMillis);
 			}
-			if (this.failedByParser && tomcat != null) {
+			CloseReason parserFailure = this.parserFailure;
+			if (parserFailure != null && tomcat != null) {
 				// The parser reads nothing more, the client's answer included: close the connection after the frame
-				CloseReason.CloseCode code = status::getCode;
-				CloseReason reason = new CloseReason(code, status.getReason());
-				tomcat.doClose(reason, reason, true);
+				tomcat.doClose(parserFailure, parserFailure, true);
 			}
 			else {
 				this.container.close(status);
@@ -1073,7 +1072,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		@Override
 		public boolean answerPingLater(ByteBuffer payload) {
 			pongReceived(); // a client that pings is alive, whether or not it answers the heartbeat's own pings
-			return ManagedSession.this.answerPingLater(payload);
+			return ManagedSession.this.answerPing(payload);
 		}
 
 		@Override

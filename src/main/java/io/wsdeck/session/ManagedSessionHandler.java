@@ -155,8 +155,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			return;
 		}
 		Duration open = Duration.between(session.openedAt(), Instant.now());
-		boolean byServer = session.closedByServer(closed) || failedInTomcatsFrameParser(container)
-				|| TomcatSessions.isMarked(container, CLOSED_PAST_THE_SESSION);
+		boolean byServer = session.closedByServer(closed);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
 		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(), orNone(closed.getReason()),
 				byServer ? "server" : "client", open.toMillis(), session.traffic() };
@@ -187,14 +186,6 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 				resource.release();
 			}
 		}
-	}
-
-	/**
-	 * A protocol error found by Tomcat's frame parser (wsdeck's copy records it) closes the session the same way a
-	 * peer's close does; this tells the two apart.
-	 */
-	private static boolean failedInTomcatsFrameParser(WebSocketSession container) {
-		return TomcatSessions.isMarked(container, WsFrameBase.FAILED_WITH);
 	}
 
 	/**
@@ -243,9 +234,9 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 
 	/**
 	 * Normal closes, and codes a client picks for its own reasons (3000-4999, RFC 6455 7.4.2), are not problems;
-	 * protocol errors, abnormal drops and every error close wsdeck sends are.
+	 * protocol errors, abnormal drops and every error close wsdeck sends are. 1005 is normal from a client (a close
+	 * without a code); a server never sends it but by the lab's {@code close-raw}.
 	 */
-	/** 1005 is normal from a client (a close without a code); a server never sends it but by the lab's close-raw. */
 	private static boolean isExpected(CloseStatus status, boolean byServer) {
 		if (byServer && status.getCode() == CloseStatus.NO_STATUS_CODE.getCode()) {
 			return false;

@@ -221,13 +221,12 @@ public abstract class WsFrameBase {
         try {
             processFrames();
         } catch (WsIOException e) {
-            Hooks hooks = null;
             try {
                 wsSession.getUserProperties().put(FAILED_WITH, e.getCloseReason());
-                hooks = hooks();
             } catch (IllegalStateException closed) {
                 // The session closed meanwhile (a write that timed out, say): Tomcat's close has nothing left to do
             }
+            Hooks hooks = hooks();
             if (hooks != null && hooks.failLater(e.getCloseReason())) {
                 failedLater = true;
                 // The parser may have called its input closed (a close frame it refused): it must go on reading, and
