@@ -765,7 +765,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * reading, so it only sees the connection end.
 	 */
 	CloseStatus closedAs(CloseStatus reported) {
-		long blocked = this.writer.blockedMillisOnThisThread();
+		long blocked = blockedMillisOnThisThread();
 		if (blocked < this.sendTimeLimitMillis - TIMER_SLACK_MILLIS) {
 			return withWhatTheClientMissed(reported); // not closed by a write of this session's that ran out of time
 		}
@@ -775,6 +775,25 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		claimClose(dropped);
 		this.droppedAsSlow = true;
 		return dropped;
+	}
+
+	/**
+	 * How long the write the calling thread is doing for this session has been blocked: a message through its writer,
+	 * or the echoes and pongs Tomcat gathered over a read, which it writes at the end of the read once their sends
+	 * have returned.
+	 */
+	private long blockedMillisOnThisThread() {
+		long blocked = this.writer.blockedMillisOnThisThread();
+		WsSession tomcat = TomcatSessions.of(this.container);
+		if (blocked > 0 || tomcat == null) {
+			return blocked;
+		}
+		try {
+			return WsRemoteEndpointImplBase.of(tomcat).gatheredWriteBlockedMillisOnThisThread();
+		}
+		catch (IllegalStateException closed) {
+			return 0;
+		}
 	}
 
 	/**

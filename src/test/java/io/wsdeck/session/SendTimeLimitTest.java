@@ -141,6 +141,41 @@ class SendTimeLimitTest {
 		}
 	}
 
+	/**
+	 * The echoes of small messages are gathered over a read and written together at its end (wsdeck's copy of
+	 * Tomcat's {@code WsRemoteEndpointImplBase}). A client that sends one message a read and reads nothing blocks that
+	 * end-of-read write, which is this session's write as any other: it was logged and counted as the client's 1006
+	 * "Write timeout".
+	 */
+	@Test
+	void echoesGatheredOverAReadThatTheClientDoesNotReadAreCountedAndLoggedAs1008ByTheServer(CapturedOutput output)
+			throws IOException {
+		double slowConsumers = closes(CloseStatus.POLICY_VIOLATION);
+		try (RawWebSocket stalled = stalledClient("/ws/echo")) {
+			ManagedSession session = onlySession(Endpoint.ECHO);
+			String small = "g".repeat(2000); // gathered: at most half of Tomcat's 8 KB output buffer
+			try {
+				for (long sent = 1; sent <= 10_000 && this.registry.all().contains(session); sent++) { // 20 MB at most
+					stalled.sendText(small);
+					long echoed = sent;
+					// one message a read: the next is sent once the last one's echo has been gathered
+					await().pollInterval(Duration.ofMillis(1))
+						.atMost(WsClient.TIMEOUT)
+						.until(() -> session.traffic().messagesOut() >= echoed || !this.registry.all().contains(session));
+				}
+			}
+			catch (IOException ex) {
+				// the server has dropped the connection, while this send waited for it to read again
+			}
+
+			// The server dropped the connection with the client's last sends unread: the kernel resets it, and the
+			// client loses what it had not read, so only the server's side can be checked.
+			assertDroppedAsSlowConsumer(session, slowConsumers);
+			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
+					"Closed session " + session.getId() + " on echo: 1008 \"" + DROPPED + "\" by server after"));
+		}
+	}
+
 	private static byte[] pings(int count) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		for (int i = 0; i < count; i++) {
@@ -161,6 +196,14 @@ class SendTimeLimitTest {
 
 	private void assertDroppedAsSlowConsumer(ManagedSession session, RawWebSocket stalled, double slowConsumersBefore)
 			throws IOException {
+		assertDroppedAsSlowConsumer(session, slowConsumersBefore);
+
+		// What the client finds once it reads: the start of the message, then the end of the stream; no close frame.
+		List<RawFrame> frames = stalled.readUntilEndOfStream(Duration.ofSeconds(10));
+		assertThat(frames).noneMatch((frame) -> frame.opcode() == RawFrame.CLOSE);
+	}
+
+	private void assertDroppedAsSlowConsumer(ManagedSession session, double slowConsumersBefore) {
 		await().atMost(WsClient.TIMEOUT).until(() -> !this.registry.all().contains(session));
 
 		CloseStatus status = session.closeSent();
@@ -170,10 +213,6 @@ class SendTimeLimitTest {
 		assertThat(reason.matches()).as("reason \"%s\"", status.getReason()).isTrue();
 		assertThat(Long.parseLong(reason.group(1))).as("blocked milliseconds").isGreaterThanOrEqualTo(LIMIT_MILLIS);
 		assertThat(closes(CloseStatus.POLICY_VIOLATION) - slowConsumersBefore).isEqualTo(1);
-
-		// What the client finds once it reads: the start of the message, then the end of the stream; no close frame.
-		List<RawFrame> frames = stalled.readUntilEndOfStream(Duration.ofSeconds(10));
-		assertThat(frames).noneMatch((frame) -> frame.opcode() == RawFrame.CLOSE);
 	}
 
 	private ManagedSession onlySession(Endpoint endpoint) {

@@ -384,8 +384,33 @@ public abstract class WsRemoteEndpointImplBase implements RemoteEndpoint {
     /** wsdeck: writes what was gathered, if anything was; the next send from the reading thread gathers again. */
     private void flushGathered() throws IOException {
         if (gathering.getAndSet(false)) {
-            sendMessageBlock(Constants.INTERNAL_OPCODE_FLUSH, null, true);
+            gatheredWriteStartedNanos = System.nanoTime();
+            gatheredWriter = Thread.currentThread();
+            try {
+                sendMessageBlock(Constants.INTERNAL_OPCODE_FLUSH, null, true);
+            } finally {
+                gatheredWriter = null;
+            }
         }
+    }
+
+
+    // wsdeck: the thread writing what was gathered, and since when, for gatheredWriteBlockedMillisOnThisThread
+    private volatile Thread gatheredWriter;
+    private volatile long gatheredWriteStartedNanos;
+
+
+    /**
+     * wsdeck: how long the calling thread has been writing what was gathered; 0 if it is not. The application's
+     * sends return once gathered, so when this write runs out of time, and Tomcat closes the session from inside it,
+     * only this tells the application that the write was its own.
+     *
+     * @return milliseconds
+     */
+    public long gatheredWriteBlockedMillisOnThisThread() {
+        long started = gatheredWriteStartedNanos;
+        return (gatheredWriter != Thread.currentThread()) ? 0
+                : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
 
 
