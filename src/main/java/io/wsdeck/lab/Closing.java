@@ -2,6 +2,7 @@ package io.wsdeck.lab;
 
 import java.io.IOException;
 
+import io.wsdeck.session.ManagedSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,13 @@ record Closing(How how, int code, String reason) implements Command {
 			case CLOSE -> lab.session().close(new CloseStatus(this.code, this.reason));
 			case RAW -> {
 				log.info("Lab session {} asked for close-raw: sending close code {}", lab.session().getId(), this.code);
-				TomcatConnection.closeWithAnyCode(lab.session(), this.code, this.reason);
+				Runnable close = () -> TomcatConnection.closeWithAnyCode(lab.session(), this.code, this.reason);
+				if (lab.session() instanceof ManagedSession managed) {
+					managed.closePastTheSession(close);
+				}
+				else {
+					close.run();
+				}
 			}
 			case DROP -> drop(lab);
 		}

@@ -900,6 +900,21 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	}
 
 	/**
+	 * Runs a close the caller makes past this session, on Tomcat's own (the lab's {@code close-raw}, whose codes
+	 * Spring's API cannot express), as this session's own closes run: a failure Tomcat reports on another thread
+	 * meanwhile is the client hanging up once it has the frame, not a frame that could not be sent.
+	 */
+	public void closePastTheSession(Runnable close) {
+		this.closingThread = Thread.currentThread();
+		try {
+			close.run();
+		}
+		finally {
+			this.closingThread = null;
+		}
+	}
+
+	/**
 	 * Closes without blocking the caller, within the send-time limit: for callers that must not wait on a client that
 	 * may not be reading. See {@link #closeLater(CloseStatus, long)}.
 	 */
