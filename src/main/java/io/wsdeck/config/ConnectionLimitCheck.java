@@ -19,9 +19,11 @@ class ConnectionLimitCheck {
 			@Value("${server.tomcat.max-connections:8192}") int maxConnections) {
 		int maxSessions = properties.access().maxSessions();
 		if (maxConnections != UNLIMITED && maxConnections <= maxSessions) {
-			throw new IllegalStateException("server.tomcat.max-connections (" + maxConnections
-					+ ") must be above wsdeck.access.max-sessions (" + maxSessions + "): past Tomcat's limit, a "
-					+ "handshake waits unanswered instead of being refused with 503");
+			throw new InvalidSettingException("server.tomcat.max-connections", "server.tomcat.max-connections ("
+					+ maxConnections + ") must be above wsdeck.access.max-sessions (" + maxSessions + "): past "
+					+ "Tomcat's limit, a handshake waits unanswered instead of being refused with 503",
+					"Raise server.tomcat.max-connections above wsdeck.access.max-sessions (the packaged "
+							+ "application.yml has 10100 against 10000), or lower wsdeck.access.max-sessions.");
 		}
 	}
 

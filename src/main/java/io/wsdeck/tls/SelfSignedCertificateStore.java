@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import io.wsdeck.config.InvalidSettingException;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.slf4j.Logger;
@@ -79,8 +80,9 @@ public final class SelfSignedCertificateStore {
 			store(created);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Could not store the self-signed certificate in " + this.directory
-					+ " (wsdeck.tls.directory): " + ex.getMessage(), ex);
+			throw new InvalidSettingException("wsdeck.tls.directory", "Could not store the self-signed "
+					+ "certificate in " + this.directory + " (wsdeck.tls.directory): " + ex.getMessage(),
+					"Point wsdeck.tls.directory at a directory this user may create and write.", ex);
 		}
 		log.info("Made a self-signed development certificate for localhost, 127.0.0.1 and ::1 in {}", this.directory);
 		return created;

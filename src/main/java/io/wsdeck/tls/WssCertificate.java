@@ -7,6 +7,7 @@ import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.function.Consumer;
 
+import io.wsdeck.config.InvalidSettingException;
 import io.wsdeck.config.WsdeckProperties;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -22,6 +23,8 @@ import org.springframework.boot.ssl.SslBundles;
  * @param description what the startup log says about it
  */
 record WssCertificate(SslBundle bundle, String bundleName, String description) {
+
+	private static final String BUNDLE = "wsdeck.tls.bundle";
 
 	static WssCertificate choose(WsdeckProperties.Tls tls, SslBundles bundles) {
 		return tls.hasBundle() ? operators(tls.bundle(), bundles) : selfSigned(tls.directory());
@@ -40,13 +43,16 @@ record WssCertificate(SslBundle bundle, String bundleName, String description) {
 			bundle = bundles.getBundle(name);
 		}
 		catch (NoSuchSslBundleException ex) {
-			throw new IllegalStateException("wsdeck.tls.bundle is '" + name + "', but there is no such SSL bundle: "
-					+ "configure spring.ssl.bundle.pem." + name + " or spring.ssl.bundle.jks." + name, ex);
+			throw new InvalidSettingException(BUNDLE, BUNDLE + " is '" + name + "', but there is no such SSL bundle: "
+					+ "configure spring.ssl.bundle.pem." + name + " or spring.ssl.bundle.jks." + name,
+					"Configure the bundle (see \"wss\" in the README), or correct " + BUNDLE + ".", ex);
 		}
 		Certificate served = servedCertificate(bundle);
 		if (served == null) {
-			throw new IllegalStateException("wsdeck.tls.bundle is '" + name + "', but that SSL bundle has no "
-					+ "certificate with a private key to serve (its keystore, not only a truststore, must be set)");
+			throw new InvalidSettingException(BUNDLE, BUNDLE + " is '" + name + "', but that SSL bundle has no "
+					+ "certificate with a private key to serve (its keystore, not only a truststore, must be set)",
+					"Give the bundle a keystore: spring.ssl.bundle.pem." + name + ".keystore.certificate and "
+							+ ".private-key, or spring.ssl.bundle.jks." + name + ".keystore.location.");
 		}
 		return new WssCertificate(bundle, name, "the certificate of SSL bundle '" + name + "' (SHA-256 "
 				+ CertificateFingerprint.sha256(served) + ")");
@@ -81,8 +87,8 @@ record WssCertificate(SslBundle bundle, String bundleName, String description) {
 			return null;
 		}
 		catch (KeyStoreException ex) {
-			throw new IllegalStateException("Could not read the keystore of the SSL bundle named by wsdeck.tls.bundle",
-					ex);
+			throw new InvalidSettingException(BUNDLE, "Could not read the keystore of the SSL bundle named by "
+					+ BUNDLE, "Check the bundle's keystore and its password.", ex);
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.wsdeck.tls;
 
 import java.util.Collections;
 
+import io.wsdeck.config.InvalidSettingException;
 import io.wsdeck.config.ListeningHost;
 import io.wsdeck.config.WsdeckProperties;
 import org.apache.catalina.connector.Connector;
@@ -73,8 +74,8 @@ public class WssConnector
 			return;
 		}
 		if (tls.port() != 0 && tls.port() == factory.getPort()) {
-			throw new IllegalStateException("wsdeck.tls.port and server.port are both " + tls.port()
-					+ "; wss needs a port of its own");
+			throw new InvalidSettingException("wsdeck.tls.port", "wsdeck.tls.port and server.port are both "
+					+ tls.port() + "; wss needs a port of its own", "Give wsdeck.tls.port a port of its own.");
 		}
 		Connector connector = new Connector(factory.getProtocol());
 		connector.setPort(tls.port());
