@@ -20,8 +20,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * <ul>
  * <li>not {@code GET}: 405 with {@code Allow: GET};</li>
  * <li>HTTP/1.0 (section 4.1 needs 1.1 or later): 400;</li>
- * <li>no {@code Upgrade} header (a browser tab, curl): 426 with {@code Upgrade: websocket} and how to connect;</li>
- * <li>{@code Upgrade} or {@code Connection} not asking for websocket: 400;</li>
+ * <li>no {@code Upgrade} header nor anything else of a handshake (a browser tab, curl): 426 with
+ * {@code Upgrade: websocket} and how to connect;</li>
+ * <li>{@code Upgrade} or {@code Connection} not asking for websocket, or a handshake without {@code Upgrade}: 400;</li>
  * <li>a version other than 13: 426 with {@code Sec-WebSocket-Version: 13} (section 4.4);</li>
  * <li>a missing key, or one that is not the base64 of 16 bytes: 400;</li>
  * <li>a second key or version line (section 11.3): 400, rather than silently picking one of two values.</li>
@@ -62,7 +63,7 @@ public class HandshakeValidator implements HandshakeInterceptor {
 					"A WebSocket handshake needs HTTP/1.1 or later (RFC 6455 4.1); got HTTP/1.0.");
 		}
 		String upgrade = headers.getFirst(HttpHeaders.UPGRADE);
-		if (upgrade == null) {
+		if (upgrade == null && !looksLikeAHandshake(headers)) {
 			response.getHeaders().set(HttpHeaders.UPGRADE, "websocket");
 			response.getHeaders().set(HttpHeaders.CONNECTION, "Upgrade");
 			return this.refusal.refuse(request, response, HttpStatus.UPGRADE_REQUIRED, "no-upgrade",
@@ -70,9 +71,10 @@ public class HandshakeValidator implements HandshakeInterceptor {
 							+ "the browser console: new WebSocket('" + schemeOf(request) + "://" + hostOf(request)
 							+ RequestTarget.rawPath(request) + "'), or open / for wsdeck's test page.");
 		}
-		if (!hasToken(List.of(upgrade), "websocket")) {
+		if (upgrade == null || !hasToken(List.of(upgrade), "websocket")) {
 			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-upgrade",
-					"Upgrade must be \"websocket\"; got \"" + upgrade + "\".");
+					"Upgrade must be \"websocket\"; got " + ((upgrade == null) ? "no Upgrade header" : "\"" + upgrade + "\"")
+							+ ".");
 		}
 		if (!hasToken(headers.getOrEmpty(HttpHeaders.CONNECTION), "upgrade")) {
 			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-connection",
@@ -117,6 +119,15 @@ public class HandshakeValidator implements HandshakeInterceptor {
 		catch (IllegalArgumentException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Whether a request without {@code Upgrade} carries the rest of a WebSocket handshake: a client that forgot the
+	 * header (or a proxy that dropped it) gets told so, where a browser tab gets how to connect.
+	 */
+	private static boolean looksLikeAHandshake(HttpHeaders headers) {
+		return headers.containsHeader(KEY) || headers.containsHeader(VERSION)
+				|| hasToken(headers.getOrEmpty(HttpHeaders.CONNECTION), "upgrade");
 	}
 
 	/** Header values are comma-separated, case-insensitive token lists ({@code keep-alive, Upgrade}). */

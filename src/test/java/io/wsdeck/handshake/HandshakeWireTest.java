@@ -104,6 +104,18 @@ class HandshakeWireTest {
 		assertThat(response.bodyText()).contains("Upgrade must be \"websocket\"").contains("h2c");
 	}
 
+	/**
+	 * A request with the rest of a WebSocket handshake but no {@code Upgrade} header is a client's mistake, not a
+	 * browser tab: it gets 400 saying what is missing, where it got the tab's 426 and its how-to-connect text.
+	 */
+	@Test
+	void rejectsAHandshakeWithoutItsUpgradeHeaderWith400() throws IOException {
+		RawHttpResponse response = handshake(RawUpgradeRequest.to("/ws").without("Upgrade"));
+
+		assertThat(response.status()).as(response::toString).isEqualTo(400);
+		assertThat(response.bodyText()).contains("Upgrade must be \"websocket\"; got no Upgrade header");
+	}
+
 	@Test
 	void rejectsAConnectionHeaderWithoutUpgradeWith400() throws IOException {
 		RawHttpResponse response = handshake(RawUpgradeRequest.to("/ws").header("Connection", "keep-alive"));
