@@ -1,6 +1,7 @@
 package io.wsdeck.push;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.wsdeck.handshake.HandshakeRefusal;
@@ -46,13 +47,21 @@ public class TickRequest implements HandshakeInterceptor {
 		if (RequestTarget.rawQuery(request) == null) {
 			return true; // most handshakes: no query to parse
 		}
-		String value = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(PARAMETER);
-		if (value == null) {
-			return true;
+		List<String> values = UriComponentsBuilder.fromUri(request.getURI())
+			.build()
+			.getQueryParams()
+			.getOrDefault(PARAMETER, List.of());
+		if (values.isEmpty() || (values.size() == 1 && values.get(0) == null)) {
+			return true; // no tick, or a bare "?tick" without a value
 		}
 		if (!this.allowed) {
 			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "tick-not-here",
 					"This endpoint sends no ticks: ticks are text pushes, offered on the mixed and text endpoints only.");
+		}
+		String value = values.get(0);
+		if (values.size() > 1) {
+			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-tick",
+					"tick must be given once; got " + values.size() + " values: " + String.join(", ", values) + ".");
 		}
 		long millis;
 		try {

@@ -178,6 +178,15 @@ class HandshakeWireTest {
 		assertThat(response.bodyText()).contains("from 50 to 3600000").contains("got \"" + tick + "\"");
 	}
 
+	/** Which one the client meant cannot be told: the first was taken, silently. */
+	@Test
+	void rejectsATickGivenTwiceWith400() throws IOException {
+		RawHttpResponse response = handshake(RawUpgradeRequest.to("/ws?tick=1000&tick=2000"));
+
+		assertThat(response.status()).as(response::toString).isEqualTo(400);
+		assertThat(response.bodyText()).contains("tick must be given once; got 2 values: 1000, 2000");
+	}
+
 	@Test
 	void rejectsATickOnTheBinaryEndpointWith400() throws IOException {
 		RawHttpResponse response = handshake(RawUpgradeRequest.to("/ws/binary?tick="));
