@@ -157,7 +157,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		Duration open = Duration.between(session.openedAt(), Instant.now());
 		boolean byServer = session.closedByServer(closed);
 		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
-		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(), orNone(closed.getReason()),
+		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(),
+				(closed.getReason() != null) ? closed.getReason() : "",
 				byServer ? "server" : "client", open.toMillis(), session.traffic() };
 		if (isExpected(closed, byServer)) {
 			log.info(line, values);

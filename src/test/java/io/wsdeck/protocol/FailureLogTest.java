@@ -72,7 +72,7 @@ class FailureLogTest extends WireTest {
 			assertThat(ws.readClose().code()).as("1005 is never sent").isEqualTo(CloseStatus.NORMAL.getCode());
 		}
 		await().atMost(LOGGED).untilAsserted(() -> assertThat(output.getOut())
-			.containsPattern("Closed session \\S+ on text: 1005 \"none\" by client after"));
+			.containsPattern("Closed session \\S+ on text: 1005 \"\" by client after"));
 	}
 
 	@Test
