@@ -2,11 +2,13 @@ package io.wsdeck.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -28,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties(prefix = "wsdeck", ignoreUnknownFields = false)
 @Validated
+@SettingsAgree
 public record WsdeckProperties(
 		@Valid @DefaultValue Endpoints endpoints,
 		@Valid @DefaultValue Echo echo,
@@ -40,7 +43,7 @@ public record WsdeckProperties(
 		@Valid @DefaultValue Shutdown shutdown,
 		@Valid @DefaultValue Logging logging,
 		@Valid @DefaultValue Admin admin,
-		@Valid @DefaultValue Tls tls) {
+		@Valid @DefaultValue Tls tls) implements SettingsAgree.Checked {
 
 	/**
 	 * Where the WebSocket endpoints live and who may open them.
@@ -56,6 +59,7 @@ public record WsdeckProperties(
 	 *        servlet filters and DispatcherServlet dispatch in between (a quarter of a handshake's CPU); false puts
 	 *        them behind those filters again, e.g. for Spring Security to see the handshake
 	 */
+	@SettingsAgree
 	public record Endpoints(
 			@DefaultValue("/ws") @Pattern(regexp = PATH, message = PATH_RULE) String mixed,
 			@DefaultValue("/ws/text") @Pattern(regexp = PATH, message = PATH_RULE) String text,
@@ -67,7 +71,7 @@ public record WsdeckProperties(
 							+ "a browser's Origin always has one") String> allowedOrigins,
 			@DefaultValue({ "wsdeck", "echo" }) List<@Pattern(regexp = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+",
 					message = "must be an HTTP token (RFC 6455 4.1)") String> subprotocols,
-			@DefaultValue("true") boolean directHandshake) {
+			@DefaultValue("true") boolean directHandshake) implements SettingsAgree.Checked {
 
 		/** One path, no wildcard, not the page's {@code /}. */
 		static final String PATH = "/[^\\s*?{}]+";
@@ -75,18 +79,36 @@ public record WsdeckProperties(
 		static final String PATH_RULE = "must be a path starting with / with more after it, and no spaces or "
 				+ "wildcards (/ itself is the page)";
 
-		@AssertTrue(message = "wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must be five different paths")
-		public boolean isDistinct() {
-			return Stream.of(mixed, text, binary, echo, lab).distinct().count() == 5;
+		/** Each endpoint's path, by the name of its setting. */
+		private Map<String, String> paths() {
+			Map<String, String> paths = new LinkedHashMap<>();
+			paths.put("mixed", mixed);
+			paths.put("text", text);
+			paths.put("binary", binary);
+			paths.put("echo", echo);
+			paths.put("lab", lab);
+			return paths;
 		}
 
-		@AssertTrue(message = "wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must not be under /api/ or "
-				+ "/actuator, where the broadcast API and the health and metrics endpoints are")
-		public boolean isClearOfTheApi() {
-			return Stream.of(mixed, text, binary, echo, lab)
-				.filter((path) -> path != null)
-				.noneMatch((path) -> path.startsWith("/api/") || path.equals("/actuator")
-						|| path.startsWith("/actuator/"));
+		@Override
+		public List<SettingsAgree.Conflict> conflicts() {
+			List<SettingsAgree.Conflict> conflicts = new ArrayList<>();
+			Map<String, String> settingOfPath = new HashMap<>();
+			paths().forEach((setting, path) -> {
+				if (path == null) {
+					return;
+				}
+				String taken = settingOfPath.putIfAbsent(path, setting);
+				if (taken != null) {
+					conflicts.add(new SettingsAgree.Conflict(setting, "must differ from wsdeck.endpoints." + taken
+							+ ": the five endpoints (mixed, text, binary, echo, lab) need five different paths"));
+				}
+				if (path.startsWith("/api/") || path.equals("/actuator") || path.startsWith("/actuator/")) {
+					conflicts.add(new SettingsAgree.Conflict(setting, "must not be under /api/ or /actuator, where the "
+							+ "broadcast API and the health and metrics endpoints are"));
+				}
+			});
+			return conflicts;
 		}
 	}
 
@@ -111,32 +133,11 @@ public record WsdeckProperties(
 	 *        memory per idle connection
 	 */
 	public record Limits(
-			@DefaultValue("16MB") @NotNull DataSize maxMessageSize,
-			@DefaultValue("8KB") @NotNull DataSize messageBufferSize,
+			@DefaultValue("16MB") @NotNull @DataSizeRange(min = "1B", max = "1GB") DataSize maxMessageSize,
+			@DefaultValue("8KB") @NotNull @DataSizeRange(min = "1KB", max = "1MB") DataSize messageBufferSize,
 			@DefaultValue("0") @Min(0) int maxMessagesPerSecond,
-			@DefaultValue("8KB") @NotNull DataSize ioBufferSize,
-			@DefaultValue("4KB") @NotNull DataSize socketReadBufferSize) {
-
-		@AssertTrue(message = "wsdeck.limits.io-buffer-size must be between 1KB and 1MB")
-		public boolean isIoBufferSizeInRange() {
-			return ioBufferSize.toBytes() >= 1024 && ioBufferSize.toBytes() <= DataSize.ofMegabytes(1).toBytes();
-		}
-
-		@AssertTrue(message = "wsdeck.limits.socket-read-buffer-size must be between 1KB and 1MB")
-		public boolean isSocketReadBufferSizeInRange() {
-			return socketReadBufferSize.toBytes() >= 1024
-					&& socketReadBufferSize.toBytes() <= DataSize.ofMegabytes(1).toBytes();
-		}
-
-		@AssertTrue(message = "wsdeck.limits.max-message-size must be between 1B and 1GB")
-		public boolean isMaxMessageSizeInRange() {
-			return maxMessageSize.toBytes() >= 1 && maxMessageSize.toBytes() <= DataSize.ofGigabytes(1).toBytes();
-		}
-
-		@AssertTrue(message = "wsdeck.limits.message-buffer-size must be between 1KB and 1MB")
-		public boolean isMessageBufferSizeInRange() {
-			return messageBufferSize.toBytes() >= 1024 && messageBufferSize.toBytes() <= DataSize.ofMegabytes(1).toBytes();
-		}
+			@DefaultValue("8KB") @NotNull @DataSizeRange(min = "1KB", max = "1MB") DataSize ioBufferSize,
+			@DefaultValue("4KB") @NotNull @DataSizeRange(min = "1KB", max = "1MB") DataSize socketReadBufferSize) {
 	}
 
 	/**
@@ -145,14 +146,18 @@ public record WsdeckProperties(
 	 * @param maxTick longest interval a client may ask for with {@code ?tick=MS}
 	 * @param schedulerThreads threads of the one scheduler that sends every session's ticks
 	 */
+	@SettingsAgree
 	public record Push(
-			@DefaultValue("50ms") @NotNull @DurationMin(millis = 1) Duration minTick,
-			@DefaultValue("1h") @NotNull @DurationMax(days = 1) Duration maxTick,
-			@DefaultValue("2") @Min(1) @Max(64) int schedulerThreads) {
+			@DefaultValue("50ms") @NotNull @DurationMin(millis = 1, message = "must be at least 1ms") Duration minTick,
+			@DefaultValue("1h") @NotNull @DurationMax(days = 1, message = "must be at most 1d") Duration maxTick,
+			@DefaultValue("2") @Min(1) @Max(64) int schedulerThreads) implements SettingsAgree.Checked {
 
-		@AssertTrue(message = "wsdeck.push.min-tick must not be longer than wsdeck.push.max-tick")
-		public boolean isOrdered() {
-			return minTick.compareTo(maxTick) <= 0;
+		@Override
+		public List<SettingsAgree.Conflict> conflicts() {
+			return (minTick != null && maxTick != null && minTick.compareTo(maxTick) > 0)
+					? List.of(new SettingsAgree.Conflict("minTick", "must not be longer than wsdeck.push.max-tick ("
+							+ maxTick.toMillis() + "ms)"))
+					: List.of();
 		}
 	}
 
@@ -176,21 +181,13 @@ public record WsdeckProperties(
 	 *        is ignored
 	 */
 	public record Outbound(
-			@DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration sendTimeLimit,
-			@DefaultValue("32MB") @NotNull DataSize sendBufferLimit,
+			@DefaultValue("10s") @NotNull @DurationMin(millis = 100, message = "must be at least 100ms")
+			Duration sendTimeLimit,
+			@DefaultValue("32MB") @NotNull @DataSizeRange(min = "1KB", max = "2GB", maxAllowed = false)
+			DataSize sendBufferLimit,
 			@DefaultValue("32") @Min(1) @Max(1024) int pushThreads,
-			@DefaultValue("256MB") @NotNull DataSize echoQueueLimit,
+			@DefaultValue("256MB") @NotNull @DataSizeRange(min = "0B", max = "1TB") DataSize echoQueueLimit,
 			@DefaultValue("200") @Min(1) @Max(10000) int echoThreads) {
-
-		@AssertTrue(message = "wsdeck.outbound.send-buffer-limit must be between 1KB and 2GB")
-		public boolean isSendBufferLimitInRange() {
-			return sendBufferLimit.toBytes() >= 1024 && sendBufferLimit.toBytes() < Integer.MAX_VALUE;
-		}
-
-		@AssertTrue(message = "wsdeck.outbound.echo-queue-limit must not be negative")
-		public boolean isEchoQueueLimitInRange() {
-			return echoQueueLimit.toBytes() >= 0;
-		}
 	}
 
 	/**
@@ -206,12 +203,7 @@ public record WsdeckProperties(
 	 *        little below a kilobyte; 0 compresses every message
 	 */
 	public record Compression(@DefaultValue("true") boolean enabled, @DefaultValue("false") boolean contextTakeover,
-			@DefaultValue("1KB") @NotNull DataSize minSize) {
-
-		@AssertTrue(message = "wsdeck.compression.min-size must be between 0B and 1GB")
-		public boolean isMinSizeInRange() {
-			return minSize.toBytes() >= 0 && minSize.toBytes() <= DataSize.ofGigabytes(1).toBytes();
-		}
+			@DefaultValue("1KB") @NotNull @DataSizeRange(min = "0B", max = "1GB") DataSize minSize) {
 	}
 
 	/**
@@ -238,16 +230,18 @@ public record WsdeckProperties(
 	 * @param idleTimeout a session that sends no data message for this long is closed with 1001; 0 never
 	 */
 	public record Heartbeat(
-			@DefaultValue("30s") @NotNull @DurationMin(millis = 100) Duration interval,
+			@DefaultValue("30s") @NotNull @DurationMin(millis = 100, message = "must be at least 100ms") Duration interval,
 			@DefaultValue("2") @Min(1) @Max(100) int missedPongs,
-			@DefaultValue("0s") @NotNull @DurationMin(millis = 0) Duration idleTimeout) {
+			@DefaultValue("0s") @NotNull @DurationMin(millis = 0, message = "must not be negative")
+			Duration idleTimeout) {
 	}
 
 	/**
 	 * Stopping with open sessions.
 	 * @param timeout how long to wait for clients to answer the 1001 close before the server stops anyway
 	 */
-	public record Shutdown(@DefaultValue("10s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 10) Duration timeout) {
+	public record Shutdown(@DefaultValue("10s") @NotNull @DurationMin(millis = 0, message = "must not be negative")
+			@DurationMax(minutes = 10, message = "must be at most 10m") Duration timeout) {
 	}
 
 	/**
@@ -319,9 +313,14 @@ public record WsdeckProperties(
 	 * A message that fits the size limit must also fit the send buffer, or a large echo queued behind a tick
 	 * would be mistaken for a slow consumer.
 	 */
-	@AssertTrue(message = "wsdeck.outbound.send-buffer-limit must be larger than wsdeck.limits.max-message-size")
-	public boolean isSendBufferLargerThanMaxMessage() {
-		return outbound.sendBufferLimit().toBytes() > limits.maxMessageSize().toBytes();
+	@Override
+	public List<SettingsAgree.Conflict> conflicts() {
+		DataSize sendBuffer = outbound.sendBufferLimit();
+		DataSize maxMessage = limits.maxMessageSize();
+		return (sendBuffer != null && maxMessage != null && sendBuffer.compareTo(maxMessage) <= 0)
+				? List.of(new SettingsAgree.Conflict("outbound.sendBufferLimit", "must be larger than "
+						+ "wsdeck.limits.max-message-size (" + maxMessage + ")"))
+				: List.of();
 	}
 
 }

@@ -35,25 +35,29 @@ class ConfigValidationTest {
 
 	@Test
 	void sendBufferNotLargerThanMaxMessageFailsNamingBothProperties() {
-		assertStartupFailsNaming("wsdeck.outbound.send-buffer-limit must be larger than wsdeck.limits.max-message-size",
+		assertStartupFailsNaming("field 'outbound.sendBufferLimit': rejected value [33554432B]",
+				"wsdeck.limits.max-message-size=64MB");
+		assertStartupFailsNaming("must be larger than wsdeck.limits.max-message-size (67108864B)",
 				"wsdeck.limits.max-message-size=64MB");
 	}
 
 	@Test
 	void tinyMessageBufferFailsNamingTheProperty() {
-		assertStartupFailsNaming("wsdeck.limits.message-buffer-size", "wsdeck.limits.message-buffer-size=10B");
+		assertStartupFailsNaming("field 'limits.messageBufferSize': rejected value [10B]",
+				"wsdeck.limits.message-buffer-size=10B");
 	}
 
 	@Test
 	void negativeCompressionMinimumFailsNamingTheProperty() {
-		assertStartupFailsNaming("wsdeck.compression.min-size must be between 0B and 1GB",
-				"wsdeck.compression.min-size=-1B");
+		assertStartupFailsNaming("field 'compression.minSize': rejected value [-1B]", "wsdeck.compression.min-size=-1B");
+		assertStartupFailsNaming("must be between 0B and 1GB", "wsdeck.compression.min-size=-1B");
 	}
 
 	@Test
 	void hugeSocketReadBufferFailsNamingTheProperty() {
-		assertStartupFailsNaming("wsdeck.limits.socket-read-buffer-size must be between 1KB and 1MB",
+		assertStartupFailsNaming("field 'limits.socketReadBufferSize': rejected value [2097152B]",
 				"wsdeck.limits.socket-read-buffer-size=2MB");
+		assertStartupFailsNaming("must be between 1KB and 1MB", "wsdeck.limits.socket-read-buffer-size=2MB");
 	}
 
 	@Test
@@ -67,6 +71,8 @@ class ConfigValidationTest {
 		assertStartupFailsNaming("wsdeck.endpoints.mixed", "wsdeck.endpoints.mixed=/");
 		assertStartupFailsNaming("wsdeck.endpoints.echo", "wsdeck.endpoints.echo=/ws/*");
 		assertStartupFailsNaming("wsdeck.endpoints.text", "wsdeck.endpoints.text=/my ws");
+		assertStartupFailsNaming("field 'endpoints.lab': rejected value [/api/broadcast]",
+				"wsdeck.endpoints.lab=/api/broadcast");
 		assertStartupFailsNaming("must not be under /api/ or /actuator", "wsdeck.endpoints.lab=/api/broadcast");
 		assertStartupFailsNaming("must not be under /api/ or /actuator", "wsdeck.endpoints.lab=/actuator/health");
 	}
@@ -94,13 +100,14 @@ class ConfigValidationTest {
 
 	@Test
 	void labPathSharedWithAnEchoEndpointFailsNamingTheProperties() {
-		assertStartupFailsNaming("wsdeck.endpoints.mixed, .text, .binary, .echo and .lab must be five different paths",
-				"wsdeck.endpoints.lab=/ws");
+		assertStartupFailsNaming("field 'endpoints.lab': rejected value [/ws]", "wsdeck.endpoints.lab=/ws");
+		assertStartupFailsNaming("must differ from wsdeck.endpoints.mixed", "wsdeck.endpoints.lab=/ws");
 	}
 
 	@Test
 	void minTickLongerThanMaxTickFailsNamingTheProperties() {
-		assertStartupFailsNaming("wsdeck.push.min-tick", "wsdeck.push.min-tick=2h");
+		assertStartupFailsNaming("field 'push.minTick': rejected value [PT2H]", "wsdeck.push.min-tick=2h");
+		assertStartupFailsNaming("must not be longer than wsdeck.push.max-tick (3600000ms)", "wsdeck.push.min-tick=2h");
 	}
 
 	@Test
