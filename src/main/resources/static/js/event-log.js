@@ -50,9 +50,20 @@ export class EventLog {
   }
 }
 
+// A socket that closes without having opened failed to connect or its handshake was refused: the browser hides
+// the HTTP answer, so the close line says where to find it.
+const NEVER_OPENED = '; it never opened: the connection or its handshake failed, and the browser hides why. '
+  + 'wsdeck answers a refused handshake with an HTTP status and a line saying why (401: a token is required, add '
+  + '?access_token=TOKEN to the address; 403: the page\'s origin is not allowed; 429 or 503: a session limit): see '
+  + 'the server\'s log, the browser\'s Network tab, or /actuator/metrics/wsdeck.handshakes.rejected';
+
 /** Logs every event of the socket, labelled with source (which connection it is). */
 export function logSocketEvents(ws, log, source) {
-  ws.onopen = () => log.add({ type: 'open', via: 'onopen', source, details: `readyState ${ws.readyState}` });
+  let opened = false;
+  ws.onopen = () => {
+    opened = true;
+    log.add({ type: 'open', via: 'onopen', source, details: `readyState ${ws.readyState}` });
+  };
   ws.addEventListener('open', () => log.add({
     type: 'open', via: "addEventListener('open')", source,
     details: `second listener; protocol "${ws.protocol}", extensions "${ws.extensions}"`,
@@ -65,7 +76,8 @@ export function logSocketEvents(ws, log, source) {
 
   ws.onclose = (event) => log.add({
     type: 'close', via: 'onclose', source,
-    details: `code ${event.code}, reason "${event.reason}", wasClean ${event.wasClean}`,
+    details: `code ${event.code}, reason "${event.reason}", wasClean ${event.wasClean}`
+      + (opened ? '' : NEVER_OPENED),
     data: { code: event.code, reason: event.reason, 'was-clean': event.wasClean },
   });
 

@@ -93,6 +93,8 @@ class ConnectionPanelTest extends PageInChromium {
 		assertThat(this.page.events()).extracting((event) -> event.get("type"))
 			.containsExactly("error", "close");
 		assertThat(this.page.events("close").get(0)).containsEntry("code", "1006").containsEntry("wasClean", "false");
+		assertThat(this.page.events("close").get(0).get("details")).as("the hint for a socket that never opened")
+			.contains("it never opened: the connection or its handshake failed", "?access_token=");
 	}
 
 	@Test
