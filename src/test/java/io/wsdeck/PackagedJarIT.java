@@ -107,7 +107,8 @@ class PackagedJarIT {
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits on its own").isTrue();
 		assertThat(process.exitValue()).isNotZero();
 		assertThat(Files.readString(this.workDir.resolve("wsdeck.out")))
-			.contains("wsdeck.outbound.send-buffer-limit must be larger than wsdeck.limits.max-message-size");
+			.contains("APPLICATION FAILED TO START", "Property: wsdeck.outbound.sendBufferLimit",
+					"must be larger than wsdeck.limits.max-message-size (67108864B)");
 	}
 
 }
