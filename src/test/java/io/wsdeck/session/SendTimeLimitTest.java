@@ -69,8 +69,7 @@ class SendTimeLimitTest {
 			this.broadcaster.broadcast("b".repeat(LARGE));
 
 			assertDroppedAsSlowConsumer(session, stalled, slowConsumers);
-			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
-					"Closed session " + session.getId() + " on text: 1008 \"" + DROPPED + "\" by server after"));
+			assertLoggedAsDropped(output, session, "text");
 			assertThat(other.sendText("still served").nextText()).isEqualTo("still served");
 		}
 	}
@@ -108,8 +107,7 @@ class SendTimeLimitTest {
 			stalled.sendText("flood 4000 60000");
 
 			assertDroppedAsSlowConsumer(session, stalled, slowConsumers);
-			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
-					"Closed session " + session.getId() + " on lab: 1008 \"" + DROPPED + "\" by server after"));
+			assertLoggedAsDropped(output, session, "lab");
 			assertThat(other.sendText("still served").nextText()).isEqualTo("still served");
 		}
 	}
@@ -136,8 +134,7 @@ class SendTimeLimitTest {
 			}
 
 			assertDroppedAsSlowConsumer(session, stalled, slowConsumers);
-			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
-					"Closed session " + session.getId() + " on echo: 1008 \"" + DROPPED + "\" by server after"));
+			assertLoggedAsDropped(output, session, "echo");
 		}
 	}
 
@@ -171,8 +168,7 @@ class SendTimeLimitTest {
 			// The server dropped the connection with the client's last sends unread: the kernel resets it, and the
 			// client loses what it had not read, so only the server's side can be checked.
 			assertDroppedAsSlowConsumer(session, slowConsumers);
-			await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
-					"Closed session " + session.getId() + " on echo: 1008 \"" + DROPPED + "\" by server after"));
+			assertLoggedAsDropped(output, session, "echo");
 		}
 	}
 
@@ -192,6 +188,11 @@ class SendTimeLimitTest {
 			.open(this.port, path);
 		await().atMost(WsClient.TIMEOUT).until(() -> this.registry.count(endpointOf(path)) == 1);
 		return stalled;
+	}
+
+	private static void assertLoggedAsDropped(CapturedOutput output, ManagedSession session, String endpoint) {
+		await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
+				"Closed session " + session.getId() + " on " + endpoint + ": 1008 \"" + DROPPED + "\" by server after"));
 	}
 
 	private void assertDroppedAsSlowConsumer(ManagedSession session, RawWebSocket stalled, double slowConsumersBefore)
