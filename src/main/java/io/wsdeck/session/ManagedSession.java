@@ -1037,7 +1037,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 			return false;
 		}
 		if (!isNormal(status)) {
-			log.warn("Closing session {} ({} {}) with {} \"{}\"", getId(), this.endpoint.tag(), getRemoteAddress(),
+			// The decision; the close line that follows when the session has ended is the WARN, one per error close
+			log.info("Closing session {} ({} {}) with {} \"{}\"", getId(), this.endpoint.tag(), getRemoteAddress(),
 					status.getCode(), status.getReason());
 		}
 		return true;

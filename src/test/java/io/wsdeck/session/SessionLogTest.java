@@ -61,6 +61,27 @@ class SessionLogTest {
 	}
 
 	/**
+	 * An error close is one WARN line, the close line: the decision before it is INFO. Both were WARN, so every error
+	 * close warned twice.
+	 */
+	@Test
+	void anErrorCloseWarnsOnce(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = RawWebSocket.open(this.port, "/ws/text").expectText("world")) {
+			ws.sendBinary(new byte[] { 1 });
+			assertThat(ws.readClose().code()).isEqualTo(1003);
+			ws.sendClose(1003, "");
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output.getOut()).containsPattern("WARN .* Closed session \\S+ on text: 1003 "));
+		Matcher closed = Pattern.compile("Closed session (\\S+) on text: 1003").matcher(output.getOut());
+		assertThat(closed.find()).isTrue();
+		assertThat(output.getOut().lines().filter((line) -> line.contains(closed.group(1))))
+			.filteredOn((line) -> line.contains(" WARN "))
+			.hasSize(1);
+		assertThat(output.getOut()).containsPattern("INFO .* Closing session " + closed.group(1) + " \\(text ");
+	}
+
+	/**
 	 * A client that drops the connection instead of answering the server's close: the close line says how the
 	 * session ended, and the failure that follows is a DEBUG line, not a second INFO failure of a closed session.
 	 * The client may hang up before the server's thread that sent the close has written its line: the line must not
