@@ -45,7 +45,7 @@ record WssCertificate(SslBundle bundle, String bundleName, String description) {
 		catch (NoSuchSslBundleException ex) {
 			throw new InvalidSettingException(BUNDLE, BUNDLE + " is '" + name + "', but there is no such SSL bundle: "
 					+ "configure spring.ssl.bundle.pem." + name + " or spring.ssl.bundle.jks." + name,
-					"Configure the bundle (see \"wss\" in the README), or correct " + BUNDLE + ".", ex);
+					"Configure the bundle (see \"wss and proxies\" in the README), or correct " + BUNDLE + ".", ex);
 		}
 		Certificate served = servedCertificate(bundle);
 		if (served == null) {
