@@ -52,10 +52,9 @@ export class EventLog {
 
 // A socket that closes without having opened failed to connect or its handshake was refused: the browser hides
 // the HTTP answer, so the close line says where to find it.
-const NEVER_OPENED = '; it never opened: the connection or its handshake failed, and the browser hides why. '
-  + 'wsdeck answers a refused handshake with an HTTP status and a line saying why (401: a token is required, add '
-  + '?access_token=TOKEN to the address; 403: the page\'s origin is not allowed; 429 or 503: a session limit): see '
-  + 'the server\'s log, the browser\'s Network tab, or /actuator/metrics/wsdeck.handshakes.rejected';
+const NEVER_OPENED = '; it never opened: the connection failed or the handshake was refused, and the browser '
+  + 'hides which. A refusal is an HTTP status: 401 wants ?access_token=TOKEN in the address, 403 an allowed origin, '
+  + '429 or 503 a free session; the server\'s log and the Network tab say which';
 
 /** Logs every event of the socket, labelled with source (which connection it is). */
 export function logSocketEvents(ws, log, source) {

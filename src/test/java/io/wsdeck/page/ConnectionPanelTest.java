@@ -94,7 +94,7 @@ class ConnectionPanelTest extends PageInChromium {
 			.containsExactly("error", "close");
 		assertThat(this.page.events("close").get(0)).containsEntry("code", "1006").containsEntry("wasClean", "false");
 		assertThat(this.page.events("close").get(0).get("details")).as("the hint for a socket that never opened")
-			.contains("it never opened: the connection or its handshake failed", "?access_token=");
+			.contains("it never opened: the connection failed or the handshake was refused", "?access_token=");
 	}
 
 	@Test
