@@ -25,9 +25,9 @@ import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeSt
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
- * Spring's handshake with wsdeck's negotiation settings: the subprotocols it speaks (Spring picks the first one the
- * client offers that is in the list, RFC 6455 4.2.2), whether permessage-deflate may be negotiated, and whether its
- * compressors keep their window between messages.
+ * Spring's handshake with wsdeck's negotiation settings: the subprotocols it speaks (the first one the client offers
+ * that is in the list, RFC 6455 4.2.2, compared as written), whether permessage-deflate may be negotiated, and
+ * whether its compressors keep their window between messages.
  */
 public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 
@@ -35,12 +35,30 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 
 	private final boolean compression;
 
+	private final List<String> subprotocols;
+
 	public WsdeckHandshakeHandler(List<String> subprotocols, Compression compression) {
 		super(new TomcatUpgrade(!compression.enabled() ? HidingExtensions::new
 				: compression.contextTakeover() ? UnaryOperator.identity() : NoContextTakeoverOffers::new,
 				(int) compression.minSize().toBytes()));
 		this.compression = compression.enabled();
+		this.subprotocols = List.copyOf(subprotocols);
 		setSupportedProtocols(subprotocols.toArray(String[]::new));
+	}
+
+	/**
+	 * The first subprotocol the client offers that wsdeck speaks, compared as written: RFC 7936 (2) matches the
+	 * tokens case-sensitively. Spring lower-cases both sides, so an offer of {@code ECHO} was answered {@code ECHO}
+	 * by a server that speaks {@code echo}.
+	 */
+	@Override
+	protected String selectProtocol(List<String> requestedProtocols, WebSocketHandler webSocketHandler) {
+		for (String protocol : requestedProtocols) {
+			if (this.subprotocols.contains(protocol)) {
+				return protocol;
+			}
+		}
+		return null;
 	}
 
 	@Override

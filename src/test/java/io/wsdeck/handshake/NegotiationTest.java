@@ -46,6 +46,24 @@ class NegotiationTest {
 			}
 		}
 
+		/**
+		 * RFC 7936 (2): subprotocol tokens match case-sensitively. Spring lower-cases both sides, so an offer of
+		 * {@code ECHO} was answered {@code ECHO} by a server that speaks {@code echo}.
+		 */
+		@Test
+		void comparesSubprotocolsAsWritten() throws IOException {
+			try (RawWebSocket ws = RawWebSocket.connect(this.port,
+					RawUpgradeRequest.to("/ws").header("Sec-WebSocket-Protocol", "ECHO, Wsdeck, echo"))) {
+				assertThat(ws.response().status()).isEqualTo(101);
+				assertThat(ws.response().header("Sec-WebSocket-Protocol")).isEqualTo("echo");
+			}
+			try (RawWebSocket ws = RawWebSocket.connect(this.port,
+					RawUpgradeRequest.to("/ws").header("Sec-WebSocket-Protocol", "ECHO"))) {
+				assertThat(ws.response().status()).isEqualTo(101);
+				assertThat(ws.response().header("Sec-WebSocket-Protocol")).isNull();
+			}
+		}
+
 		@Test
 		void negotiatesPermessageDeflateWhenOfferedAndNotOtherwise() throws IOException {
 			try (RawWebSocket offered = RawWebSocket.connect(this.port,
