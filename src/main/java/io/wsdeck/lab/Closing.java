@@ -39,7 +39,15 @@ record Closing(How how, int code, String reason) implements Command {
 	@Override
 	public void run(LabSession lab) throws IOException {
 		switch (this.how) {
-			case CLOSE -> lab.session().close(new CloseStatus(this.code, this.reason));
+			case CLOSE -> {
+				CloseStatus asked = new CloseStatus(this.code, this.reason);
+				if (lab.session() instanceof ManagedSession managed) {
+					managed.closeAsAsked(asked);
+				}
+				else {
+					lab.session().close(asked);
+				}
+			}
 			case RAW -> {
 				log.info("Lab session {} asked for close-raw: sending close code {}", lab.session().getId(), this.code);
 				Runnable close = () -> TomcatConnection.closeWithAnyCode(lab.session(), this.code, this.reason);

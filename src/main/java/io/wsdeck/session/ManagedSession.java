@@ -174,6 +174,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** The thread in Tomcat's close of this session while it is in it ({@link #connectionFailed}). */
 	private volatile Thread closingThread;
 
+	/** The close the client asked for ({@link #closeAsAsked}), or {@code null}. */
+	private volatile CloseStatus askedFor;
+
 	/** The close Tomcat's frame parser decided on and left to this session ({@link #failLater}), or {@code null}. */
 	private volatile CloseReason parserFailure;
 
@@ -857,6 +860,21 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	@Override
 	public void close(CloseStatus status) throws IOException {
 		closeQuietly(status);
+	}
+
+	/**
+	 * Closes as {@link #close} does, with a close the client asked for (the lab's {@code close CODE}): whatever its
+	 * code, the session ending so is no problem of either side's, and its close line is INFO ({@link #endedAsAsked}).
+	 */
+	public void closeAsAsked(CloseStatus status) throws IOException {
+		this.askedFor = status;
+		close(status);
+	}
+
+	/** Whether the session ended with the close the client asked for, and not another close decided before it. */
+	boolean endedAsAsked(CloseStatus closed) {
+		CloseStatus asked = this.askedFor;
+		return asked != null && asked.equals(this.closeSent.get()) && asked.getCode() == closed.getCode();
 	}
 
 	/**

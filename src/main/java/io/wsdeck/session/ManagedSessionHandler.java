@@ -160,7 +160,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(),
 				(closed.getReason() != null) ? closed.getReason() : "",
 				byServer ? "server" : "client", open.toMillis(), session.traffic() };
-		if (isExpected(closed, byServer)) {
+		if (isExpected(closed, byServer) || session.endedAsAsked(closed)) {
 			log.info(line, values);
 		}
 		else {

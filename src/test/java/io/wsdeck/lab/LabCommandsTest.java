@@ -62,6 +62,27 @@ class LabCommandsTest {
 		}
 	}
 
+	/**
+	 * A close the client asked for is no problem of either side's, whatever its code: the close line is INFO. It was
+	 * WARN, as for the server's own error closes.
+	 */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aCloseTheClientAskedForIsLoggedAtInfo(CapturedOutput output) throws IOException {
+		for (int code : new int[] { 4000, 1013, 1011 }) {
+			try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
+				lab.sendText("close " + code + " asked-" + code);
+				assertThat(lab.readClose()).isEqualTo(new RawFrame.Close(code, "asked-" + code));
+				lab.sendClose(code, "");
+			}
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output.getOut().lines())
+				.filteredOn((line) -> line.contains("Closed session") && line.contains("\"asked-"))
+				.hasSize(3)
+				.allMatch((line) -> line.contains(" INFO ") && line.contains(" by server after")));
+	}
+
 	@Test
 	void closeRefusesCodesAServerMustNotSendAndTheSessionStaysOpen() throws IOException {
 		try (RawWebSocket lab = RawWebSocket.open(this.port, LAB)) {
