@@ -236,13 +236,15 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	/**
 	 * Normal closes, and codes a client picks for its own reasons (3000-4999, RFC 6455 7.4.2), are not problems;
 	 * protocol errors, abnormal drops and every error close wsdeck sends are. 1005 is normal from a client (a close
-	 * without a code); a server never sends it but by the lab's {@code close-raw}.
+	 * without a code); a server never sends it but by the lab's {@code close-raw}. 1012 from a client (a service that
+	 * connects to wsdeck restarting) is planned; 1011, 1013 and 1014 from a client still say something failed.
 	 */
 	private static boolean isExpected(CloseStatus status, boolean byServer) {
-		if (byServer && status.getCode() == CloseStatus.NO_STATUS_CODE.getCode()) {
-			return false;
+		if (byServer) {
+			return status.getCode() != CloseStatus.NO_STATUS_CODE.getCode() && ManagedSession.isNormal(status);
 		}
-		return ManagedSession.isNormal(status) || (!byServer && status.getCode() >= 3000 && status.getCode() <= 4999);
+		return ManagedSession.isNormal(status) || status.getCode() == CloseStatus.SERVICE_RESTARTED.getCode()
+				|| (status.getCode() >= 3000 && status.getCode() <= 4999);
 	}
 
 	/**

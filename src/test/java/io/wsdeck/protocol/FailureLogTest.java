@@ -84,4 +84,16 @@ class FailureLogTest extends WireTest {
 			.containsPattern("Closed session \\S+ on mixed: 4001 \"done here\" by client after"));
 	}
 
+	/** A client's restart is planned, its internal error is not: the restart is INFO, the error the WARN. */
+	@Test
+	void aClientsRestartIsInfoAndItsErrorAWarning(CapturedOutput output) throws IOException {
+		try (RawWebSocket restarting = openGreeted("/ws/text"); RawWebSocket failing = openGreeted("/ws")) {
+			restarting.closeHandshake(CloseStatus.SERVICE_RESTARTED.getCode(), "restarting");
+			failing.closeHandshake(CloseStatus.SERVER_ERROR.getCode(), "crashed");
+		}
+		await().atMost(LOGGED).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("INFO .* Closed session \\S+ on text: 1012 \"restarting\" by client after")
+			.containsPattern("WARN .* Closed session \\S+ on mixed: 1011 \"crashed\" by client after"));
+	}
+
 }
