@@ -14,6 +14,7 @@ import io.wsdeck.handshake.HandshakeRefusal;
 import io.wsdeck.handshake.HandshakeValidator;
 import io.wsdeck.handshake.OriginCheck;
 import io.wsdeck.handshake.TokenListsForSpring;
+import io.wsdeck.handshake.UnknownEndpoint;
 import io.wsdeck.handshake.WsdeckHandshakeHandler;
 import io.wsdeck.lab.LabHandler;
 import io.wsdeck.lab.LabHandshake;
@@ -149,6 +150,14 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		registration.addUrlPatterns("/*");
 		return registration;
+	}
+
+	/** A handshake to any other path gets a 404 that lists these, and a log line. */
+	@Bean
+	static UnknownEndpoint unknownEndpoint(WsdeckProperties properties, HandshakeRefusal refusal) {
+		WsdeckProperties.Endpoints paths = properties.endpoints();
+		return new UnknownEndpoint(refusal,
+				List.of(paths.mixed(), paths.text(), paths.binary(), paths.echo(), paths.lab()));
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import io.wsdeck.support.RawHttpResponse;
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,16 +20,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The upgrade and the first frames, checked byte for byte on a raw socket: what a browser or a client library
  * would accept silently, or never send, is visible here.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class HandshakeWireTest {
 
 	/** The key the tutorial's browser sent, and the accept its server answered: RFC 6455 4.2.2 of that key. */
@@ -94,6 +99,27 @@ class HandshakeWireTest {
 			.isEqualToIgnoringCase("websocket");
 		assertThat(response.bodyText()).contains("This is a WebSocket endpoint")
 			.contains("new WebSocket('ws://127.0.0.1:" + this.port + "/ws')");
+	}
+
+	/** A mistyped path: the client learns which paths there are, the operator sees the attempt in the log. */
+	@Test
+	void answersAHandshakeToAPathWithoutAnEndpointWith404ListingTheEndpoints(CapturedOutput output)
+			throws IOException {
+		RawHttpResponse response = handshake(RawUpgradeRequest.to("/ws/nope"));
+
+		assertThat(response.status()).as(response::toString).isEqualTo(404);
+		assertThat(response.bodyText()).contains("no WebSocket endpoint at /ws/nope")
+			.contains("/ws, /ws/text, /ws/binary, /ws/echo, /ws/lab");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+			.containsPattern("INFO .* Refused handshake GET /ws/nope from /127.0.0.1:\\d+: 404 There is no WebSocket"));
+	}
+
+	@Test
+	void leavesAPlainRequestToAPathWithoutAnEndpointToTheUsual404() throws IOException {
+		RawHttpResponse response = handshake(RawUpgradeRequest.plain("GET", "/ws/nope"));
+
+		assertThat(response.status()).as(response::toString).isEqualTo(404);
+		assertThat(response.bodyText()).doesNotContain("WebSocket endpoint");
 	}
 
 	@Test
