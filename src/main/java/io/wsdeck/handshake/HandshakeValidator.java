@@ -38,6 +38,9 @@ public class HandshakeValidator implements HandshakeInterceptor {
 
 	private static final int KEY_BYTES = 16;
 
+	/** 16 bytes in base64: 22 characters of data and {@code ==}. */
+	private static final int ENCODED_KEY_CHARS = 24;
+
 	private final HandshakeRefusal refusal;
 
 	private final String description;
@@ -101,8 +104,8 @@ public class HandshakeValidator implements HandshakeInterceptor {
 		}
 		if (!isValidKey(key.trim())) {
 			return this.refusal.refuse(request, response, HttpStatus.BAD_REQUEST, "bad-key",
-					"Sec-WebSocket-Key must be the base64 encoding of 16 random bytes (RFC 6455 4.1); got \"" + key
-							+ "\".");
+					"Sec-WebSocket-Key must be the base64 encoding of 16 random bytes (RFC 6455 4.1), 24 characters "
+							+ "ending in ==; got \"" + key + "\".");
 		}
 		return true;
 	}
@@ -112,9 +115,13 @@ public class HandshakeValidator implements HandshakeInterceptor {
 			Exception exception) {
 	}
 
+	/**
+	 * Padded, as RFC 4648 base64 is: Java's decoder also takes a key without its {@code ==}, which Tomcat's upgrade
+	 * then refuses with a bare 400, no reason and no log line.
+	 */
 	static boolean isValidKey(String key) {
 		try {
-			return Base64.getDecoder().decode(key).length == KEY_BYTES;
+			return key.length() == ENCODED_KEY_CHARS && Base64.getDecoder().decode(key).length == KEY_BYTES;
 		}
 		catch (IllegalArgumentException ex) {
 			return false;

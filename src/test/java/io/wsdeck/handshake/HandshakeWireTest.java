@@ -78,9 +78,10 @@ class HandshakeWireTest {
 		assertThat(response.bodyText()).contains("Missing Sec-WebSocket-Key");
 	}
 
-	/** Not base64 at all; base64 of 15 bytes; base64 of 17 bytes. */
+	/** Not base64 at all; base64 of 15 bytes; base64 of 17 bytes; of 16 bytes but without its padding. */
 	@ParameterizedTest
-	@ValueSource(strings = { "not a base64 key!", "AAECAwQFBgcICQoLDA0O", "AAECAwQFBgcICQoLDA0ODxA=" })
+	@ValueSource(strings = { "not a base64 key!", "AAECAwQFBgcICQoLDA0O", "AAECAwQFBgcICQoLDA0ODxA=",
+			"AAECAwQFBgcICQoLDA0ODw" })
 	void rejectsAKeyThatIsNotTheBase64Of16BytesWith400QuotingIt(String key) throws IOException {
 		RawHttpResponse response = handshake(RawUpgradeRequest.to("/ws").key(key));
 
