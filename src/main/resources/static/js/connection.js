@@ -46,7 +46,7 @@ export class Connection {
     }
     this.count += 1;
     this.ws = ws;
-    logSocketEvents(ws, this.log, label);
+    logSocketEvents(ws, this.log, label, protocols);
     this.socketListeners.forEach((fn) => fn(ws, label));
     this.readyStateView.reset(`of ${label} ${url}`);
     this.sample = watchReadyState(ws, (transition) => {

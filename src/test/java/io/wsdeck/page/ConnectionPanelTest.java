@@ -95,6 +95,34 @@ class ConnectionPanelTest extends PageInChromium {
 		assertThat(this.page.events("close").get(0)).containsEntry("code", "1006").containsEntry("wasClean", "false");
 		assertThat(this.page.events("close").get(0).get("details")).as("the hint for a socket that never opened")
 			.contains("it never opened: the connection failed or the handshake was refused", "?access_token=");
+		assertThat(this.page.likelyCausesShown()).isEqualTo("subprotocol");
+	}
+
+	@Test
+	void aHandshakeToAPathTheServerDoesNotServeSaysWhereTheBrowserShowsThe404() {
+		this.page.typeAddress("ws://127.0.0.1:" + this.port + "/ws/nope").connect();
+
+		await().until(() -> !this.page.events("close").isEmpty());
+		assertThat(this.page.events("close").get(0)).containsEntry("code", "1006");
+		assertThat(this.page.likelyCausesShown()).isEqualTo("404");
+		assertThat(this.page.events("close").get(0).get("details")).as("where to see the status the browser hides")
+			.contains("devtools Console", "Unexpected response code: 404", "Network tab")
+			.contains("/ws/nope is not one of this server's endpoints (/ws, /ws/text, /ws/binary, /ws/echo, /ws/lab)")
+			.as("every common cause, not only the refusals wsdeck logs")
+			.contains("404 a path wsdeck does not serve", "400 a bad ?tick=", "401 a token", "403 this page's origin",
+					"429 / 503 too many sessions", "nothing listens at that host and port",
+					"for wss://, a certificate the browser does not trust")
+			.doesNotContain("the server's log says which");
+	}
+
+	@Test
+	void aTickOutsideTheServersRangeTypedIntoTheAddressIsNamedAsTheLikely400() {
+		this.page.typeAddress("ws://127.0.0.1:" + this.port + "/ws?tick=10").connect();
+
+		await().until(() -> !this.page.events("close").isEmpty());
+		assertThat(this.page.likelyCausesShown()).isEqualTo("400");
+		assertThat(this.page.events("close").get(0).get("details"))
+			.contains("?tick=10: wsdeck takes whole milliseconds from 50 to 3,600,000");
 	}
 
 	@Test

@@ -51,6 +51,11 @@ final class DeckPage {
 		return find("#address").getDomProperty("value");
 	}
 
+	DeckPage typeAddress(String address) {
+		type("#address", address);
+		return this;
+	}
+
 	DeckPage chooseEndpoint(String path) {
 		find("input[name='endpoint'][value='" + path + "']").click();
 		return this;
@@ -112,13 +117,22 @@ final class DeckPage {
 	@SuppressWarnings("unchecked")
 	List<Map<String, String>> events() {
 		return (List<Map<String, String>>) this.browser.script("""
-				return [...document.querySelectorAll('#event-log li')].map((li) =>
+				return [...document.querySelectorAll('#event-log > li')].map((li) =>
 				  ({ ...li.dataset, details: li.querySelector('.details').textContent }));
 				""");
 	}
 
 	List<Map<String, String>> events(String type) {
 		return events().stream().filter((event) -> type.equals(event.get("type"))).toList();
+	}
+
+	/**
+	 * The causes the close entry of a socket that never opened names as likely for its address, e.g. {@code "404"}
+	 * or {@code "400,TLS"}, or {@code null} when no entry has that hint.
+	 */
+	String likelyCausesShown() {
+		return (String) this.browser.script(
+				"const hint = document.querySelector('#event-log .event-hint'); return hint ? hint.dataset.likely : null;");
 	}
 
 	// binaryType and send()
