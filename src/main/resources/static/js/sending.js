@@ -11,6 +11,9 @@ import { bytes, cut, el, millis } from './view.js';
 
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues() fills at most this many bytes per call
 
+const utf8 = new TextEncoder();
+const numbers = new Intl.NumberFormat('en');
+
 /** size random bytes: an echo of them can only match if every byte came back. */
 export function randomBuffer(size) {
   const buffer = new ArrayBuffer(size);
@@ -19,6 +22,15 @@ export function randomBuffer(size) {
     crypto.getRandomValues(view.subarray(offset, Math.min(size, offset + RANDOM_CHUNK)));
   }
   return buffer;
+}
+
+/** Characters as a person counts them (code points: 👋 is one), where String.length counts UTF-16 units (two). */
+function textLength(text) {
+  let count = 0;
+  for (const _ of text) { // eslint-disable-line no-unused-vars
+    count += 1;
+  }
+  return count;
 }
 
 export class Sender {
@@ -49,7 +61,7 @@ export class Sender {
   }
 
   sendText(text) {
-    const send = this.start('text', `string "${cut(text, 40)}"`, new TextEncoder().encode(text).byteLength);
+    const send = this.start('text', `string "${cut(text, 40)}"`, utf8.encode(text).byteLength);
     send.text = text;
     this.transmit(send, text, this.lane.text);
   }
@@ -139,7 +151,7 @@ export class Sender {
     if (typeof data === 'string') {
       if (lane.text.length > 0 && lane.text[0].text === data) {
         const send = lane.text.shift();
-        this.echoed(send, kind, size, at);
+        this.echoed(send, kind, utf8.encode(data).byteLength, at, textLength(data));
         this.settle(send, { match: 'true', check: 'text', hash: 'same text' });
       }
       return;
@@ -152,10 +164,12 @@ export class Sender {
     this.verify(send, data);
   }
 
-  echoed(send, kind, size, at) {
+  /** size in bytes, as sent: a string's UTF-8 bytes (what went over the wire), not its length in UTF-16 units. */
+  echoed(send, kind, size, at, chars = null) {
     const rtt = at - send.sentAt;
     Object.assign(send.row.dataset, { echoKind: kind, echoBytes: String(size), rttMs: rtt.toFixed(1) });
-    send.row.querySelector('.echo').textContent = `${kind} ${bytes(size)}`;
+    send.row.querySelector('.echo').textContent = `${kind} ${bytes(size)}`
+      + (chars !== null && chars !== size ? ` (${numbers.format(chars)} chars)` : '');
     send.row.querySelector('.rtt').textContent = millis(rtt);
   }
 

@@ -33,9 +33,20 @@ class SendPanelTest extends PageInChromium {
 			.containsEntry("echoKind", "string")
 			.containsEntry("match", "true")
 			.containsEntry("check", "text")
-			.containsEntry("bytes", String.valueOf(text.getBytes(StandardCharsets.UTF_8).length));
+			.containsEntry("bytes", String.valueOf(text.getBytes(StandardCharsets.UTF_8).length))
+			.containsEntry("echoBytes", String.valueOf(text.getBytes(StandardCharsets.UTF_8).length));
 		assertThat(this.page.events("message")).extracting((message) -> message.get("details"))
 			.contains("string \"" + text + "\"");
+	}
+
+	@Test
+	void aNonAsciiEchoShowsTheSameUtf8ByteCountAsWasSent() {
+		String text = "h\u00e9llo \ud83d\udc4b w\u00f6rld"; // héllo 👋 wörld: 18 bytes, 14 UTF-16 units, 13 characters
+		this.page.sendText(text);
+
+		Map<String, String> send = awaitEcho(1);
+		assertThat(send).containsEntry("bytes", "18").containsEntry("echoBytes", "18").containsEntry("match", "true");
+		assertThat(this.page.find("#sends tr .echo").getText()).isEqualTo("string 18 B (13 chars)");
 	}
 
 	@Test
