@@ -76,7 +76,7 @@ $('#send-buffer-form').addEventListener('submit', (event) => {
 
 // Server push
 const pushes = new Pushes({
-  toggle: $('#tick-toggle'), interval: $('#tick-ms'), list: $('#pushes'), count: $('#push-count'),
+  toggle: $('#tick-toggle'), interval: $('#tick-ms'), problem: $('#tick-problem'), list: $('#pushes'), count: $('#push-count'),
   broadcastResult: $('#broadcast-result'), address,
   reconnect: () => {
     if (connection.ws && connection.ws.readyState <= WebSocket.OPEN) {

@@ -2,15 +2,18 @@
 // socket asks for at the handshake (?tick=MS), and broadcasts any loopback caller triggers with
 // POST /api/broadcast, which reach every text-capable session.
 
-import { withTick } from './address.js';
+import { TICK_RANGE, withTick } from './address.js';
 import { clock, cut, el, followNewest } from './view.js';
 
 const KEPT = 50; // pushes shown; older ones scroll away
 
+const numbers = new Intl.NumberFormat('en');
+
 export class Pushes {
-  constructor({ toggle, interval, list, count, broadcastResult, address, reconnect }) {
+  constructor({ toggle, interval, problem, list, count, broadcastResult, address, reconnect }) {
     this.toggle = toggle;
     this.interval = interval;
+    this.problem = problem;
     this.list = list;
     this.follow = followNewest(list);
     this.count = count;
@@ -20,18 +23,48 @@ export class Pushes {
     this.ticks = 0;
     this.broadcasts = 0;
     this.broadcastTexts = new Set();
+    interval.min = String(TICK_RANGE.min);
+    interval.max = String(TICK_RANGE.max);
     toggle.addEventListener('change', () => this.tickSettingChanged());
     interval.addEventListener('change', () => {
       if (toggle.checked) {
         this.tickSettingChanged();
+      } else {
+        this.intervalProblem(); // said now, not at the next toggle
       }
+    });
+    // Enter in the box would submit its form (it is the form's only text field) and reload the page.
+    interval.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      interval.dispatchEvent(new Event('change'));
     });
   }
 
-  /** The handshake is the only place to ask for ticks, so a new setting means a new connection. */
+  /**
+   * The handshake is the only place to ask for ticks, so a new setting means a new connection. An interval wsdeck
+   * would refuse (400) is not tried: that would close a working socket for one that cannot open.
+   */
   tickSettingChanged() {
+    if (this.toggle.checked && this.intervalProblem()) {
+      if (!new URLSearchParams(new URL(this.address.value, location.href).search).has('tick')) {
+        this.toggle.checked = false; // ticks were off and stay off
+      }
+      return;
+    }
     this.address.value = withTick(this.address.value, this.toggle.checked ? Number(this.interval.value) : null);
     this.reconnect();
+  }
+
+  /** Marks the interval box invalid and says why, or clears both; true when the interval is out of range. */
+  intervalProblem() {
+    const box = this.interval;
+    const valid = box.value !== '' && box.validity.valid; // min, max, and step 1: whole milliseconds
+    box.setAttribute('aria-invalid', String(!valid));
+    this.problem.hidden = valid;
+    this.problem.textContent = valid ? '' : `"${box.value}" is not an interval wsdeck takes: whole milliseconds from `
+      + `${numbers.format(TICK_RANGE.min)} to ${numbers.format(TICK_RANGE.max)} (it refuses others with HTTP 400). `
+      + 'Not reconnected: the socket stays as it is.';
+    return !valid;
   }
 
   attach(ws, label) {

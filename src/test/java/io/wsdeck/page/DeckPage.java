@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.wsdeck.support.Browser;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -189,6 +190,12 @@ final class DeckPage {
 	DeckPage askForTicks(int intervalMs) {
 		type("#tick-ms", String.valueOf(intervalMs));
 		find("#tick-toggle").click();
+		return this;
+	}
+
+	/** Types an interval into "every ms" and leaves the box with Tab, as a person does: its change event fires. */
+	DeckPage typeTickInterval(String intervalMs) {
+		type("#tick-ms", intervalMs + Keys.TAB);
 		return this;
 	}
 

@@ -38,6 +38,42 @@ class PushPanelTest extends PageInChromium {
 	}
 
 	@Test
+	void anIntervalTheServerWouldRefuseKeepsTheTickingSocketAndSaysTheRange() {
+		this.page.connectAndAwaitOpen().askForTicks(100);
+		await().until(() -> this.page.socketUrl().endsWith("?tick=100") && "0,1".equals(this.page.transitions()));
+
+		this.page.typeTickInterval("10");
+
+		assertThat(this.page.find("#tick-ms").getDomAttribute("aria-invalid")).isEqualTo("true");
+		assertThat(this.page.find("#tick-problem").getText())
+			.startsWith("\"10\" is not an interval wsdeck takes: whole milliseconds from 50 to 3,600,000");
+		int ticks = this.page.tickSequence().size();
+		await().until(() -> this.page.tickSequence().size() > ticks); // the same socket still ticks
+		assertThat(this.page.socketUrl()).endsWith("?tick=100");
+		assertThat(this.page.address()).endsWith("?tick=100");
+		assertThat(this.page.transitions()).isEqualTo("0,1");
+		assertThat(this.page.events("close")).hasSize(1); // the first socket's, closed to ask for ticks
+
+		this.page.typeTickInterval("200");
+
+		assertThat(this.page.find("#tick-ms").getDomAttribute("aria-invalid")).isEqualTo("false");
+		assertThat(this.page.find("#tick-problem").isDisplayed()).isFalse();
+		await().until(() -> this.page.socketUrl().endsWith("?tick=200") && "0,1".equals(this.page.transitions()));
+	}
+
+	@Test
+	void turningTicksOnWithAnIntervalOutOfRangeLeavesTheSocketAlone() {
+		this.page.connectAndAwaitOpen().askForTicks(3_600_001);
+
+		assertThat(this.page.find("#tick-toggle").isSelected()).isFalse();
+		assertThat(this.page.find("#tick-problem").getText()).contains("from 50 to 3,600,000");
+		assertThat(this.page.address()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws");
+		assertThat(this.page.socketUrl()).isEqualTo("ws://127.0.0.1:" + this.port + "/ws");
+		assertThat(this.page.readyState()).isEqualTo(1);
+		assertThat(this.page.events("close")).isEmpty();
+	}
+
+	@Test
 	void broadcastBoxReachesThisPagesOwnSocket() {
 		this.page.connectAndAwaitOpen().broadcast("Hello, everyone");
 
