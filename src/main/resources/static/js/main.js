@@ -77,13 +77,14 @@ $('#send-buffer-form').addEventListener('submit', (event) => {
 // Server push
 const pushes = new Pushes({
   toggle: $('#tick-toggle'), interval: $('#tick-ms'), problem: $('#tick-problem'), list: $('#pushes'), count: $('#push-count'),
-  broadcastResult: $('#broadcast-result'), address,
+  broadcastResult: $('#broadcast-result'), address, isEcho: (event) => sender.isEcho(event),
   reconnect: () => {
     if (connection.ws && connection.ws.readyState <= WebSocket.OPEN) {
       connect();
     }
   },
 });
+$('#broadcast-curl').textContent = `curl -X POST --data 'from curl' ${location.origin}/api/broadcast`;
 $('#broadcast-form').addEventListener('submit', (event) => {
   event.preventDefault();
   pushes.broadcast($('#broadcast-text').value);
@@ -102,7 +103,8 @@ const lab = new Lab({
   },
 });
 
-// Every new socket goes to the panels that listen to it, before it can receive anything.
+// Every new socket goes to the panels that listen to it, before it can receive anything. The sender comes before
+// the pushes: its listener decides which messages were echoes, which the pushes' listener then leaves out.
 connection.onSocket((ws, label) => {
   binaryType.attach(ws);
   sender.attach(ws);

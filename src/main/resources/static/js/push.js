@@ -1,8 +1,13 @@
 // Server push, the reason WebSocket exists: the server writes without being asked. Two kinds here: ticks the
 // socket asks for at the handshake (?tick=MS), and broadcasts any loopback caller triggers with
-// POST /api/broadcast, which reach every text-capable session.
+// POST /api/broadcast (this page's button, or curl), which reach every session of the mixed and text endpoints.
+//
+// wsdeck sends a broadcast as the posted text and nothing else: no envelope marks it. So on those endpoints a
+// string is taken for a broadcast when it is none of the others the server sends there: the greeting (the first
+// message), a tick (JSON with "type":"tick"), or the echo of one of this page's sends (the send panel matches those).
 
 import { TICK_RANGE, withTick } from './address.js';
+import { ENDPOINTS } from './endpoints.js';
 import { clock, cut, el, followNewest } from './view.js';
 
 const KEPT = 50; // pushes shown; older ones scroll away
@@ -10,7 +15,9 @@ const KEPT = 50; // pushes shown; older ones scroll away
 const numbers = new Intl.NumberFormat('en');
 
 export class Pushes {
-  constructor({ toggle, interval, problem, list, count, broadcastResult, address, reconnect }) {
+  /** @param isEcho (messageEvent) => whether it echoed one of the page's sends; asked after the send panel saw it */
+  constructor({ toggle, interval, problem, list, count, broadcastResult, address, reconnect, isEcho }) {
+    this.isEcho = isEcho;
     this.toggle = toggle;
     this.interval = interval;
     this.problem = problem;
@@ -68,8 +75,17 @@ export class Pushes {
   }
 
   attach(ws, label) {
+    if (!takesPushes(ws)) {
+      return; // the binary, echo and lab endpoints get neither ticks nor broadcasts
+    }
+    let greeted = false;
     ws.addEventListener('message', (event) => {
-      if (typeof event.data === 'string') {
+      if (typeof event.data !== 'string') {
+        return;
+      }
+      const first = !greeted;
+      greeted = true;
+      if (!(first && event.data === GREETING) && !this.isEcho(event)) {
         this.received(event.data, label);
       }
     });
@@ -82,10 +98,12 @@ export class Pushes {
       this.show(el('li', { class: 'push push-tick', 'data-type': 'tick', 'data-seq': tick.seq },
         el('time', {}, clock()), el('b', {}, `tick ${tick.seq}`),
         ` every ${tick.intervalMs} ms · server ${tick.serverTime} · ${label}`));
-    } else if (this.broadcastTexts.has(text)) {
+    } else {
+      const ours = this.broadcastTexts.has(text);
       this.broadcasts += 1;
-      this.show(el('li', { class: 'push push-broadcast', 'data-type': 'broadcast' },
-        el('time', {}, clock()), el('b', {}, 'broadcast'), ` "${cut(text, 60)}" · ${label}`));
+      this.show(el('li', { class: 'push push-broadcast', 'data-type': 'broadcast', 'data-from': ours ? 'page' : 'elsewhere' },
+        el('time', {}, clock()), el('b', {}, 'broadcast'), ` ${quote(cut(text, 60))} · ${label}`
+          + (ours ? ' · posted by this page' : ' · posted from elsewhere')));
     }
   }
 
@@ -97,7 +115,7 @@ export class Pushes {
     this.follow();
     this.count.dataset.ticks = String(this.ticks);
     this.count.dataset.broadcasts = String(this.broadcasts);
-    this.count.textContent = `${this.ticks} ticks, ${this.broadcasts} broadcasts`;
+    this.count.textContent = `${plural(this.ticks, 'tick')}, ${plural(this.broadcasts, 'broadcast')}`;
   }
 
   async broadcast(text) {
@@ -122,6 +140,25 @@ export class Pushes {
       result.textContent = `request failed: ${error.message}`;
     }
   }
+}
+
+const GREETING = 'world'; // what the mixed and text endpoints send first (README, "Endpoints")
+
+function takesPushes(ws) {
+  try {
+    const path = new URL(ws.url).pathname;
+    return path === ENDPOINTS.mixed || path === ENDPOINTS.text;
+  } catch {
+    return false;
+  }
+}
+
+function plural(count, noun) {
+  return `${numbers.format(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function quote(text) {
+  return `"${text}"`;
 }
 
 function parseTick(text) {

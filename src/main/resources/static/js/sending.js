@@ -43,6 +43,15 @@ export class Sender {
     this.lane = null;
     this.watching = false;
     this.peak = 0;
+    this.echoes = new WeakSet(); // message events that were echoes of our sends, for isEcho()
+  }
+
+  /**
+   * Whether a message event was the echo of one of this panel's sends. Listeners run in the order they were added,
+   * so this answers for a listener added to the socket after attach().
+   */
+  isEcho(event) {
+    return this.echoes.has(event);
   }
 
   /** Each socket has its own queues: a late close or message of the previous socket must not settle new sends. */
@@ -50,7 +59,11 @@ export class Sender {
     const lane = { text: [], binary: [] };
     this.ws = ws;
     this.lane = lane;
-    ws.addEventListener('message', (event) => this.received(lane, event.data, performance.now()));
+    ws.addEventListener('message', (event) => {
+      if (this.received(lane, event.data, performance.now())) {
+        this.echoes.add(event);
+      }
+    });
     ws.addEventListener('close', () => {
       for (const send of [...lane.text, ...lane.binary]) {
         this.settle(send, { match: 'none', hash: 'no echo: the socket closed' });
@@ -146,6 +159,7 @@ export class Sender {
     this.bufferedNow.textContent = `${bytes(now)} (peak ${bytes(this.peak)})`;
   }
 
+  /** Matches a message to the send it echoes; false when it echoes none of ours. */
   received(lane, data, at) {
     const { kind, size } = describeData(data);
     if (typeof data === 'string') {
@@ -153,15 +167,17 @@ export class Sender {
         const send = lane.text.shift();
         this.echoed(send, kind, utf8.encode(data).byteLength, at, textLength(data));
         this.settle(send, { match: 'true', check: 'text', hash: 'same text' });
+        return true;
       }
-      return;
+      return false;
     }
     const send = lane.binary.shift();
     if (!send) {
-      return; // not an echo of ours
+      return false; // not an echo of ours
     }
     this.echoed(send, kind, size, at);
     this.verify(send, data);
+    return true;
   }
 
   /** size in bytes, as sent: a string's UTF-8 bytes (what went over the wire), not its length in UTF-16 units. */

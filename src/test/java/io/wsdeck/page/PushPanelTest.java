@@ -1,5 +1,9 @@
 package io.wsdeck.page;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -74,12 +78,30 @@ class PushPanelTest extends PageInChromium {
 	}
 
 	@Test
+	void aBroadcastPostedFromOutsideThePageIsListedAsAPushButTheEchoOfASendIsNot() throws Exception {
+		this.page.connectAndAwaitOpen().sendText("an echo, not a push");
+		await().until(() -> "true".equals(this.page.lastSend().get("match")));
+
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/broadcast"))
+				.POST(HttpRequest.BodyPublishers.ofString("from curl"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.body()).isEqualTo("{\"reached\":1}");
+
+		await().until(() -> this.page.broadcastsShown() == 1);
+		assertThat(this.page.find("#pushes li[data-type=broadcast]").getText()).contains("broadcast \"from curl\" · #1")
+			.endsWith("posted from elsewhere");
+		assertThat(this.page.find("#push-count").getText()).isEqualTo("0 ticks, 1 broadcast");
+	}
+
+	@Test
 	void broadcastBoxReachesThisPagesOwnSocket() {
 		this.page.connectAndAwaitOpen().broadcast("Hello, everyone");
 
 		await().until(() -> "200".equals(this.page.broadcastResult().getDomAttribute("data-status")));
 		assertThat(Integer.parseInt(this.page.broadcastResult().getDomAttribute("data-reached"))).isPositive();
 		await().until(() -> this.page.broadcastsShown() == 1);
+		assertThat(this.page.find("#pushes li[data-type=broadcast]").getDomAttribute("data-from")).isEqualTo("page");
 		assertThat(this.page.events("message")).extracting((message) -> message.get("details"))
 			.contains("string \"Hello, everyone\"");
 	}
