@@ -4,6 +4,10 @@
 // with addEventListener, so none of them takes over another's on… handler.
 
 import { logSocketEvents } from './event-log.js';
+import { cut } from './view.js';
+
+/** Bytes of UTF-8 a close reason may have: a control frame's 125 bytes of payload less the 2-byte code. */
+export const MAX_CLOSE_REASON = 123;
 import { watchReadyState } from './ready-state.js';
 
 export class Connection {
@@ -58,13 +62,32 @@ export class Connection {
     return ws;
   }
 
+  /** close() with no arguments: the close frame then carries no code, and without a code it cannot carry a reason. */
+  closeWithoutCode(reasonTyped = '') {
+    if (!this.ws) {
+      return;
+    }
+    this.log.add({
+      type: 'call', via: 'close()', source: `#${this.count}`,
+      details: 'no code given, so the close frame carries none (wsdeck logs it as 1005); the close event shows the code '
+        + 'of the server\'s answer'
+        + (reasonTyped === '' ? '' : `; the reason "${cut(reasonTyped, 40)}" is left out: a close frame carries a `
+          + 'reason only after a code'),
+    });
+    this.close();
+  }
+
   close(code, reason) {
     const ws = this.ws;
     if (!ws) {
       return;
     }
     try {
-      ws.close(code, reason);
+      if (code === undefined) {
+        ws.close();
+      } else {
+        ws.close(code, reason);
+      }
     } catch (error) {
       // InvalidAccessError: a code other than 1000 or 3000-4999; SyntaxError: a reason over 123 UTF-8 bytes.
       this.log.add({ type: 'exception', via: 'close()', source: `#${this.count}`, details: `${error.name}: ${error.message}` });

@@ -2,7 +2,7 @@
 
 import { defaultAddress, withPath, withTick } from './address.js';
 import { BinaryTypeSwitch } from './binary-type.js';
-import { Connection } from './connection.js';
+import { Connection, MAX_CLOSE_REASON } from './connection.js';
 import { describeContext } from './digest.js';
 import { ENDPOINTS } from './endpoints.js';
 import { ErrorDemo } from './error-demo.js';
@@ -45,13 +45,28 @@ $('#connect-form').addEventListener('submit', (event) => {
   connect();
 });
 
+// close(code, reason): no min, max or maxlength on the boxes, so that the browser's own InvalidAccessError and
+// SyntaxError show; the byte count says beforehand what the SyntaxError will be about.
+const closeReason = $('#close-reason');
+closeReason.addEventListener('input', () => showReasonBytes(closeReason, $('#close-reason-bytes')));
 $('#close-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const code = $('#close-code').value.trim();
-  const reason = $('#close-reason').value;
-  // An empty box leaves the argument out: close() without a code sends none, and the peer reports 1005.
-  connection.close(code === '' ? undefined : Number(code), reason === '' ? undefined : reason);
+  const reason = closeReason.value;
+  if (code === '') {
+    // Not close(undefined, reason): Chromium turns that undefined into code 0 and throws.
+    connection.closeWithoutCode(reason);
+  } else {
+    connection.close(Number(code), reason === '' ? undefined : reason);
+  }
 });
+
+function showReasonBytes(box, output) {
+  const size = new TextEncoder().encode(box.value).byteLength;
+  output.dataset.bytes = String(size);
+  output.textContent = `${size} of 123 UTF-8 bytes`;
+  box.setAttribute('aria-invalid', String(size > MAX_CLOSE_REASON));
+}
 
 // binaryType
 const binaryType = new BinaryTypeSwitch(document.querySelectorAll('input[name="binaryType"]'), $('#binary-type-now'));

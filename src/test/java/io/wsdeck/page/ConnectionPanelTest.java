@@ -1,6 +1,8 @@
 package io.wsdeck.page;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,6 +71,47 @@ class ConnectionPanelTest extends PageInChromium {
 		await().until(() -> !this.page.events("exception").isEmpty());
 		assertThat(this.page.events("exception").get(0).get("details")).startsWith("InvalidAccessError");
 		assertThat(this.page.readyState()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "999", "5000", "-1" })
+	void aCloseCodeOutsideTheUnsignedShortRangeOrBelow1000StillReachesCloseAndShowsItsException(String code) {
+		this.page.connectAndAwaitOpen().close(code, "");
+
+		await().until(() -> !this.page.events("exception").isEmpty());
+		assertThat(this.page.events("exception").get(0).get("details"))
+			.startsWith("InvalidAccessError: Failed to execute 'close' on 'WebSocket': The close code must be either 1000, "
+					+ "or between 3000 and 4999.");
+		assertThat(this.page.readyState()).isEqualTo(1);
+	}
+
+	@Test
+	void anAsciiReasonOver123BytesIsNotCutButShowsTheBrowsersSyntaxError() {
+		String reason = "r".repeat(130);
+		this.page.connectAndAwaitOpen().close("1000", reason);
+
+		assertThat(this.page.find("#close-reason").getDomProperty("value")).isEqualTo(reason);
+		assertThat(this.page.find("#close-reason-bytes").getText()).isEqualTo("130 of 123 UTF-8 bytes");
+		assertThat(this.page.find("#close-reason").getDomAttribute("aria-invalid")).isEqualTo("true");
+		await().until(() -> !this.page.events("exception").isEmpty());
+		assertThat(this.page.events("exception").get(0).get("details")).startsWith("SyntaxError")
+			.contains("123");
+		assertThat(this.page.readyState()).isEqualTo(1);
+	}
+
+	@Test
+	void anEmptyCodeBoxCallsCloseWithoutArgumentsAndSaysSo() {
+		this.page.connectAndAwaitOpen().close("", "not sent");
+
+		await().until(() -> !this.page.events("close").isEmpty());
+		assertThat(this.page.events("exception")).isEmpty();
+		assertThat(this.page.events("call")).singleElement()
+			.satisfies((call) -> assertThat(call.get("details")).startsWith("no code given, so the close frame carries none")
+				.contains("the reason \"not sent\" is left out"));
+		assertThat(this.page.events("close").get(0)).as("wsdeck answers a close frame without a code with 1000")
+			.containsEntry("code", "1000")
+			.containsEntry("reason", "")
+			.containsEntry("wasClean", "true");
 	}
 
 	@Test

@@ -80,7 +80,12 @@ final class DeckPage {
 	}
 
 	DeckPage close(int code, String reason) {
-		type("#close-code", String.valueOf(code));
+		return close(String.valueOf(code), reason);
+	}
+
+	/** Fills the close boxes as typed ({@code ""} leaves the code box empty) and clicks the close button. */
+	DeckPage close(String code, String reason) {
+		type("#close-code", code);
 		type("#close-reason", reason);
 		find("#close-button").click();
 		return this;
