@@ -120,6 +120,20 @@ class LabPanelTest extends PageInChromium {
 	}
 
 	@Test
+	void aNewCommandEmptiesTheReplyBoxSoNoEarlierAnswerShowsUnderIt() {
+		this.page.lab("echo", "warm up");
+		await().until(() -> "warm up".equals(this.page.labReply()));
+
+		this.page.chooseBinaryType("arraybuffer").lab("send-binary");
+
+		await().until(() -> "1".equals(this.page.labSince().get("messages"))
+				&& "send-binary 100000 10".equals(this.page.labSince().get("command")));
+		assertThat(this.page.labReply()).isEmpty();
+		assertThat(this.page.find("#lab-reply").isDisplayed()).isFalse();
+		assertThat(this.page.find("#lab-since").getText()).doesNotContain("the last text answer");
+	}
+
+	@Test
 	void pingIsAnsweredByChromiumItselfAndThePongIsReported() {
 		this.page.lab("ping"); // ping hello
 
