@@ -9,7 +9,7 @@ import { ErrorDemo } from './error-demo.js';
 import { EventLog } from './event-log.js';
 import { LAB_PATH, Lab } from './lab.js';
 import { Pushes } from './push.js';
-import { ReadyStateView } from './ready-state.js';
+import { ReadyStateView, STATE_NAMES } from './ready-state.js';
 import { Sender } from './sending.js';
 import { $ } from './view.js';
 
@@ -125,6 +125,8 @@ connection.onSocket((ws, label) => {
   sender.attach(ws);
   pushes.attach(ws, label);
   lab.attach(ws, label);
+  $('#socket-note').hidden = true;
+  $('#ready-state-panel').dataset.stale = 'false';
   $('#socket-url').textContent = ws.url;
   $('#socket-protocol').textContent = '—';
   $('#socket-extensions').textContent = '—';
@@ -132,6 +134,16 @@ connection.onSocket((ws, label) => {
     $('#socket-protocol').textContent = `"${ws.protocol}"`;
     $('#socket-extensions').textContent = `"${ws.extensions}"`;
   });
+});
+
+// A constructor that throws creates no socket: the panels keep showing the one before, and say so.
+connection.onConstructorError((error, previous) => {
+  const note = $('#socket-note');
+  note.hidden = false;
+  note.textContent = `new WebSocket() threw ${error.name}, so no socket was created. `
+    + (previous === null ? 'There is none yet.' : `What this page shows is still ${previous}, the socket from before, `
+      + `which is ${STATE_NAMES[connection.ws.readyState]}.`);
+  $('#ready-state-panel').dataset.stale = String(previous !== null);
 });
 
 // Buttons that need an open socket are enabled only while it is open.

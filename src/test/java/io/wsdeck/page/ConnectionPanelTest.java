@@ -128,6 +128,27 @@ class ConnectionPanelTest extends PageInChromium {
 	}
 
 	@Test
+	void aConstructorThatThrowsKeepsTheSocketBeforeSaysThePanelsAreItsAndUsesNoSocketNumber() {
+		this.page.connectAndAwaitOpen().typeAddress("ftp://127.0.0.1:" + this.port + "/ws").connect();
+
+		await().until(() -> !this.page.events("exception").isEmpty());
+		assertThat(this.page.events("exception").get(0)).containsEntry("via", "new WebSocket()")
+			.containsEntry("source", "no socket");
+		assertThat(this.page.events("exception").get(0).get("details")).startsWith("SyntaxError");
+		assertThat(this.page.find("#socket-note").getText())
+			.isEqualTo("new WebSocket() threw SyntaxError, so no socket was created. What this page shows is still #1, "
+					+ "the socket from before, which is OPEN.");
+		assertThat(this.page.find("#transitions-of").getText()).startsWith("of #1 ");
+		assertThat(this.page.readyState()).as("the working socket is kept").isEqualTo(1);
+		assertThat(this.page.events("close")).isEmpty();
+
+		this.page.typeAddress("ws://127.0.0.1:" + this.port + "/ws/text").connectAndAwaitOpen();
+
+		assertThat(this.page.find("#socket-note").isDisplayed()).isFalse();
+		assertThat(this.page.events("open")).extracting((open) -> open.get("source")).containsExactly("#1", "#1", "#2", "#2");
+	}
+
+	@Test
 	void askingForASubprotocolTheServerDoesNotSelectFailsTheHandshakeAsThePageSays() {
 		this.page.askForSubprotocols("chat, superchat").connect();
 
