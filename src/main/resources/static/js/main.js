@@ -10,7 +10,7 @@ import { EventLog } from './event-log.js';
 import { LAB_PATH, Lab } from './lab.js';
 import { Pushes } from './push.js';
 import { ReadyStateView, STATE_NAMES } from './ready-state.js';
-import { Sender } from './sending.js';
+import { MAX_MESSAGE, Sender } from './sending.js';
 import { $ } from './view.js';
 
 const context = describeContext();
@@ -84,9 +84,16 @@ $('#send-file-form').addEventListener('submit', (event) => {
     sender.sendFile(file);
   }
 });
+// The size box is required, at least 1 and whole (an empty box would send a 0-byte ArrayBuffer); it has no
+// maximum, so a message over the server's limit can be sent to see its 1009 close.
+const bufferSize = $('#send-buffer-size');
+bufferSize.addEventListener('input', () => {
+  const over = Number(bufferSize.value) > MAX_MESSAGE;
+  $('#send-buffer-hint').dataset.over = String(over);
+});
 $('#send-buffer-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  sender.sendBuffer(Number($('#send-buffer-size').value));
+  sender.sendBuffer(Number(bufferSize.value));
 });
 
 // Server push

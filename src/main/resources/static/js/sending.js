@@ -11,6 +11,9 @@ import { bytes, cut, el, millis } from './view.js';
 
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues() fills at most this many bytes per call
 
+/** wsdeck.limits.max-message-size's default: the server closes a larger message with 1009. */
+export const MAX_MESSAGE = 16 * 1024 * 1024;
+
 const utf8 = new TextEncoder();
 const numbers = new Intl.NumberFormat('en');
 
@@ -66,7 +69,7 @@ export class Sender {
     });
     ws.addEventListener('close', () => {
       for (const send of [...lane.text, ...lane.binary]) {
-        this.settle(send, { match: 'none', hash: 'no echo: the socket closed' });
+        this.noEcho(send, 'none: the socket closed first');
       }
       lane.text.length = 0;
       lane.binary.length = 0;
@@ -101,7 +104,7 @@ export class Sender {
   start(kind, label, size) {
     this.count += 1;
     const row = el('tr', { 'data-kind': kind, 'data-bytes': size, 'data-match': 'pending' },
-      el('td', {}, String(this.count)), el('td', {}, label), el('td', { class: 'number' }, bytes(size)),
+      el('td', {}, String(this.count)), el('td', { class: 'sent' }, label), el('td', { class: 'number' }, bytes(size)),
       el('td', { class: 'echo' }, 'waiting…'), el('td', { class: 'number rtt' }, '—'), el('td', { class: 'hash' }, '—'));
     this.table.prepend(row);
     return { row, size };
@@ -116,7 +119,7 @@ export class Sender {
       this.ws.send(data);
     } catch (error) {
       // InvalidStateError: the socket is not open (it may have closed while a file was being read).
-      this.settle(send, { match: 'none', hash: `${error.name}: ${error.message}` });
+      this.noEcho(send, `not sent: ${error.name}: ${error.message}`);
       return;
     }
     // send() adds the bytes to bufferedAmount at once; they leave it as the browser hands them to the network.
@@ -202,6 +205,12 @@ export class Sender {
       const match = sameBytes(buffer, send.expected.buffer);
       this.settle(send, { match: String(match), check: 'bytes', hash: `${match ? '✓ same bytes' : '✗ bytes differ'} (no SubtleCrypto)` });
     }
+  }
+
+  /** A send that will get no echo: one state in the echo column, and nothing to check in the hash column. */
+  noEcho(send, why) {
+    send.row.querySelector('.echo').textContent = why;
+    this.settle(send, { match: 'none', hash: '—' });
   }
 
   settle(send, { match, check = '', hash, title }) {

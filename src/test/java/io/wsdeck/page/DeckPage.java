@@ -165,7 +165,12 @@ final class DeckPage {
 	}
 
 	DeckPage sendBuffer(int size) {
-		type("#send-buffer-size", String.valueOf(size));
+		return sendBuffer(String.valueOf(size));
+	}
+
+	/** Types the size as given ({@code ""} empties the box) and clicks Send ArrayBuffer. */
+	DeckPage sendBuffer(String size) {
+		type("#send-buffer-size", size);
 		return sendBuffer();
 	}
 

@@ -94,6 +94,38 @@ class SendPanelTest extends PageInChromium {
 		assertThat(this.page.lastSend()).containsEntry("match", "true");
 	}
 
+	@Test
+	void aSendWhoseSocketClosesBeforeItsEchoShowsOneStateNotWaitingAndNoEcho() {
+		this.page.chooseEndpoint("/ws/text").connectAndAwaitOpen().sendBuffer(1000); // binary on /ws/text: 1003
+
+		await().until(() -> "none".equals(this.page.lastSend().get("match")));
+		assertThat(this.page.find("#sends tr .echo").getText()).isEqualTo("none: the socket closed first");
+		assertThat(this.page.find("#sends tr .hash").getText()).isEqualTo("—");
+		assertThat(this.page.find("#sends tr").getText()).doesNotContain("waiting");
+	}
+
+	@Test
+	void aBufferOverTheServersLimitCanBeSentAndShowsTheServers1009() {
+		this.page.sendBuffer(20_000_000);
+
+		await().atMost(seconds(30)).until(() -> "none".equals(this.page.lastSend().get("match")));
+		assertThat(this.page.lastSend()).containsEntry("bytes", "20000000");
+		assertThat(this.page.events("close")).singleElement().satisfies((close) -> {
+			assertThat(close).containsEntry("code", "1009");
+			assertThat(close.get("reason")).startsWith("message too big");
+		});
+		assertThat(this.page.find("#send-buffer-hint").getText()).contains("16,777,216 B (16 MiB) is wsdeck's default message limit");
+	}
+
+	@Test
+	void anEmptySizeBoxSendsNothingAndTheBoxSaysWhy() {
+		this.page.sendBuffer("");
+
+		assertThat(this.page.find("#send-buffer-size").getDomProperty("validationMessage")).isNotEmpty();
+		this.page.sendBuffer(1000);
+		assertThat(awaitEcho(1)).as("the only send is the one with a size").containsEntry("bytes", "1000");
+	}
+
 	private Map<String, String> awaitEcho(int sends) {
 		return awaitEcho(sends, 10);
 	}
