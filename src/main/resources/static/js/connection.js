@@ -4,7 +4,7 @@
 // with addEventListener, so none of them takes over another's on… handler.
 
 import { logSocketEvents } from './event-log.js';
-import { cut } from './view.js';
+import { preview } from './view.js';
 
 /** Bytes of UTF-8 a close reason may have: a control frame's 125 bytes of payload less the 2-byte code. */
 export const MAX_CLOSE_REASON = 123;
@@ -86,7 +86,7 @@ export class Connection {
       type: 'call', via: 'close()', source: this.label,
       details: 'no code given, so the close frame carries none (wsdeck logs it as 1005); the close event shows the code '
         + 'of the server\'s answer'
-        + (reasonTyped === '' ? '' : `; the reason "${cut(reasonTyped, 40)}" is left out: a close frame carries a `
+        + (reasonTyped === '' ? '' : `; the reason ${preview(reasonTyped, 40)} is left out: a close frame carries a `
           + 'reason only after a code'),
     });
     this.close();

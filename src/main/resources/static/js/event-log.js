@@ -4,12 +4,12 @@
 // it) and addEventListener (any number of listeners). open gets one of each, so every open is logged twice.
 
 import { neverOpenedHint } from './never-opened.js';
-import { bytes, clock, cut, el, followNewest } from './view.js';
+import { bytes, clock, el, followNewest, preview } from './view.js';
 
 /** What a message event carries: a string, or binary data whose type binaryType chose. */
 export function describeData(data) {
   if (typeof data === 'string') {
-    return { kind: 'string', size: data.length, text: `"${cut(data)}"` };
+    return { kind: 'string', size: data.length, text: preview(data) };
   }
   if (data instanceof Blob) {
     return { kind: 'Blob', size: data.size, text: `size ${bytes(data.size)}` };
@@ -28,8 +28,10 @@ export class EventLog {
     this.follow = followNewest(list);
   }
 
+  /** Empties the log; it then says when it was cleared, since the socket may well still be open. */
   clear() {
     this.list.replaceChildren();
+    this.list.dataset.cleared = clock();
   }
 
   /**

@@ -10,7 +10,7 @@
 
 import { ENDPOINTS } from './endpoints.js';
 import { renderCommands } from './lab-commands.js';
-import { bytes, cut, el } from './view.js';
+import { bytes, cut, el, preview } from './view.js';
 
 export const LAB_PATH = ENDPOINTS.lab;
 
@@ -122,7 +122,7 @@ export class Lab {
       this.log.add({ type: 'exception', via: 'send()', source: this.label, details: `${error.name}: ${error.message}` });
       return;
     }
-    this.log.add({ type: 'command', via: 'send()', source: this.label, details: `"${cut(line)}" to the lab` });
+    this.log.add({ type: 'command', via: 'send()', source: this.label, details: `${preview(line)} to the lab` });
     this.tally = { command: line, messages: 0, bytes: 0 };
     this.showTally();
     // The box shows the last text answer to this command: an earlier command's would read as this one's.

@@ -8,7 +8,7 @@
 
 import { TICK_RANGE, withTick } from './address.js';
 import { ENDPOINTS } from './endpoints.js';
-import { clock, cut, el, followNewest } from './view.js';
+import { clock, el, followNewest, preview } from './view.js';
 
 const KEPT = 50; // pushes shown; older ones scroll away
 
@@ -102,7 +102,7 @@ export class Pushes {
       const ours = this.broadcastTexts.has(text);
       this.broadcasts += 1;
       this.show(el('li', { class: 'push push-broadcast', 'data-type': 'broadcast', 'data-from': ours ? 'page' : 'elsewhere' },
-        el('time', {}, clock()), el('b', {}, 'broadcast'), ` ${quote(cut(text, 60))} · ${label}`
+        el('time', {}, clock()), el('b', {}, 'broadcast'), ` ${preview(text, 60)} · ${label}`
           + (ours ? ' · posted by this page' : ' · posted from elsewhere')));
     }
   }
@@ -155,10 +155,6 @@ function takesPushes(ws) {
 
 function plural(count, noun) {
   return `${numbers.format(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function quote(text) {
-  return `"${text}"`;
 }
 
 function parseTick(text) {

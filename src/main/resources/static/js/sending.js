@@ -7,7 +7,7 @@
 
 import { describeData } from './event-log.js';
 import { hashing, sameBytes, sha256 } from './digest.js';
-import { bytes, cut, el, millis } from './view.js';
+import { bytes, el, millis, preview } from './view.js';
 
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues() fills at most this many bytes per call
 
@@ -77,14 +77,14 @@ export class Sender {
   }
 
   sendText(text) {
-    const send = this.start('text', `string "${cut(text, 40)}"`, utf8.encode(text).byteLength);
+    const send = this.start('text', `string ${preview(text, 40)}`, utf8.encode(text).byteLength);
     send.text = text;
     this.transmit(send, text, this.lane.text);
   }
 
   async sendFile(file) {
     const expected = await this.expect(await file.arrayBuffer());
-    const send = this.start('file', `Blob (file "${cut(file.name, 30)}")`, file.size);
+    const send = this.start('file', `Blob (file ${preview(file.name, 30)})`, file.size);
     send.expected = expected;
     this.transmit(send, file, this.lane.binary);
   }

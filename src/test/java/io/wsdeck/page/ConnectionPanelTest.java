@@ -46,6 +46,23 @@ class ConnectionPanelTest extends PageInChromium {
 	}
 
 	@Test
+	void clearingTheLogWhileASocketIsOpenSaysItWasClearedNotConnectToSeeEvents() {
+		assertThat(emptyLogText()).isEqualTo("\"Connect to see events here.\"");
+		this.page.connectAndAwaitOpen();
+		await().until(() -> !this.page.events("message").isEmpty());
+
+		this.page.find("#clear-events").click();
+
+		assertThat(this.page.events()).isEmpty();
+		assertThat(emptyLogText()).matches("\"Cleared at \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\. New events appear here\\.\"");
+	}
+
+	/** What the empty event log says: CSS generated content, as the browser computes it. */
+	private String emptyLogText() {
+		return (String) browser.script("return getComputedStyle(document.querySelector('#event-log'), '::after').content;");
+	}
+
+	@Test
 	void openIsLoggedByTheOnopenPropertyAndByAnAddedListener() {
 		this.page.connectAndAwaitOpen();
 

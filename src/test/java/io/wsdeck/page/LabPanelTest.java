@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -106,7 +107,9 @@ class LabPanelTest extends PageInChromium {
 
 		Map<String, String> message = awaitMessages(1).get(0);
 		assertThat(message).containsEntry("kind", "string").containsEntry("size", "100000");
-		assertThat(message.get("details")).startsWith("string \"abcdefghijklmnopqrstuvwxyzabcdef").endsWith("(100,000 chars)\"");
+		assertThat(message.get("details")).startsWith("string \"abcdefghijklmnopqrstuvwxyzabcdef")
+			.as("the length after the closing quote, not inside it")
+			.endsWith("…\" (100,000 chars)");
 	}
 
 	@Test
@@ -201,6 +204,27 @@ class LabPanelTest extends PageInChromium {
 			.isEqualTo("#1 to the lab closed before it opened, so echo lost was not sent (the log shows what happened). "
 					+ "A button tries again.");
 		assertThat(this.page.events()).extracting((event) -> event.get("type")).containsExactly("error", "close");
+	}
+
+	@Test
+	void theExpectationCountsOneFrameInTheSingular() {
+		WebElement frames = this.page.find("#lab form[data-command='send-binary'] input[name='k']");
+		frames.clear();
+		frames.sendKeys("1");
+
+		assertThat(this.page.find("#lab form[data-command='send-binary'] .expect").getText()).endsWith("of 100,000 B, from 1 frame");
+	}
+
+	@Test
+	void aTenMillionByteSizeFitsItsBoxAtLaptopWidth() {
+		browser.resize(1280, 800);
+		WebElement size = this.page.find("#lab form[data-command='send'] input[name='n']");
+		size.clear();
+		size.sendKeys("10000000");
+
+		Object hidden = browser.script("const box = arguments[0]; return box.scrollWidth - box.clientWidth;", size);
+		assertThat(((Number) hidden).intValue()).as("pixels of the number scrolled out of sight").isLessThanOrEqualTo(0);
+		assertThat(size.getSize().getWidth()).isGreaterThanOrEqualTo(110);
 	}
 
 	@Test

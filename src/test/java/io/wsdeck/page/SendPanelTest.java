@@ -50,6 +50,14 @@ class SendPanelTest extends PageInChromium {
 	}
 
 	@Test
+	void aStringOfSpacesIsShownWithItsSpaces() {
+		this.page.sendText("   ");
+
+		assertThat(awaitEcho(1)).containsEntry("bytes", "3").containsEntry("match", "true");
+		assertThat(this.page.find("#sends tr .sent").getText()).isEqualTo("string \"   \"");
+	}
+
+	@Test
 	void binaryTypeDecidesWhetherTheNextBinaryMessageIsABlobOrAnArrayBuffer() {
 		assertThat(this.page.binaryTypeShown()).isEqualTo("blob");
 		this.page.sendBuffer(1000);
