@@ -58,7 +58,7 @@ final class DeckPage {
 	}
 
 	DeckPage chooseEndpoint(String path) {
-		find("input[name='endpoint'][value='" + path + "']").click();
+		click("input[name='endpoint'][value='" + path + "']");
 		return this;
 	}
 
@@ -69,7 +69,7 @@ final class DeckPage {
 	}
 
 	DeckPage connect() {
-		find("#connect-button").click();
+		click("#connect-button");
 		return this;
 	}
 
@@ -87,7 +87,7 @@ final class DeckPage {
 	DeckPage close(String code, String reason) {
 		type("#close-code", code);
 		type("#close-reason", reason);
-		find("#close-button").click();
+		click("#close-button");
 		return this;
 	}
 
@@ -144,7 +144,7 @@ final class DeckPage {
 	// binaryType and send()
 
 	DeckPage chooseBinaryType(String binaryType) {
-		find("input[name='binaryType'][value='" + binaryType + "']").click();
+		click("input[name='binaryType'][value='" + binaryType + "']");
 		return this;
 	}
 
@@ -154,13 +154,13 @@ final class DeckPage {
 
 	DeckPage sendText(String text) {
 		type("#send-text", text);
-		find("#send-text-button").click();
+		click("#send-text-button");
 		return this;
 	}
 
 	/** Sends an ArrayBuffer of the size in the box; the page's default is 10,000,000 bytes. */
 	DeckPage sendBuffer() {
-		find("#send-buffer-button").click();
+		click("#send-buffer-button");
 		return this;
 	}
 
@@ -176,7 +176,7 @@ final class DeckPage {
 
 	DeckPage sendFile(Path file) {
 		find("#send-file").sendKeys(file.toAbsolutePath().toString());
-		find("#send-file-button").click();
+		click("#send-file-button");
 		return this;
 	}
 
@@ -199,7 +199,7 @@ final class DeckPage {
 
 	DeckPage askForTicks(int intervalMs) {
 		type("#tick-ms", String.valueOf(intervalMs));
-		find("#tick-toggle").click();
+		click("#tick-toggle");
 		return this;
 	}
 
@@ -221,7 +221,7 @@ final class DeckPage {
 
 	DeckPage broadcast(String text) {
 		type("#broadcast-text", text);
-		find("#broadcast-button").click();
+		click("#broadcast-button");
 		return this;
 	}
 
@@ -237,7 +237,7 @@ final class DeckPage {
 
 	DeckPage connectToNowhere(int port) {
 		type("#error-demo-port", String.valueOf(port));
-		find("#error-demo-button").click();
+		click("#error-demo-button");
 		return this;
 	}
 
@@ -273,7 +273,7 @@ final class DeckPage {
 			boxes.get(i).clear();
 			boxes.get(i).sendKeys(arguments[i]);
 		}
-		find(form + " > button").click();
+		click(form + " > button");
 		return this;
 	}
 
@@ -294,6 +294,16 @@ final class DeckPage {
 	}
 
 	// Helpers
+
+	/**
+	 * Clicks an element after scrolling it to the middle of the screen, as a person would: on a phone the event log
+	 * stays at the foot of the screen, over what is scrolled just into view there.
+	 */
+	void click(String css) {
+		WebElement element = find(css);
+		this.browser.script("arguments[0].scrollIntoView({ block: 'center' });", element);
+		element.click();
+	}
 
 	WebElement find(String css) {
 		return this.driver.findElement(By.cssSelector(css));

@@ -228,6 +228,25 @@ class LabPanelTest extends PageInChromium {
 	}
 
 	@Test
+	void onANarrowScreenTheEventLogStaysInSightBelowTheLabButtons() {
+		browser.resize(400, 800);
+		this.page.lab("help");
+		await().until(() -> this.page.labReply().startsWith("wsdeck lab:"));
+
+		@SuppressWarnings("unchecked")
+		Map<String, Number> where = (Map<String, Number>) browser.script("""
+				const log = document.querySelector('#events').getBoundingClientRect();
+				const button = document.querySelector("#lab form[data-command='help'] > button").getBoundingClientRect();
+				return { logTop: log.top, logBottom: log.bottom, buttonBottom: button.bottom, height: innerHeight };
+				""");
+		assertThat(where.get("logBottom").doubleValue()).as("the log's foot is on screen")
+			.isLessThanOrEqualTo(where.get("height").doubleValue() + 1);
+		assertThat(where.get("logTop").doubleValue()).as("the log starts on screen, below the button just clicked")
+			.isGreaterThanOrEqualTo(where.get("buttonBottom").doubleValue())
+			.isLessThan(where.get("height").doubleValue() - 150);
+	}
+
+	@Test
 	void fitsAPhoneScreen() {
 		browser.resize(390, 844);
 		this.page.lab("help");
