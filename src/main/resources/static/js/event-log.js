@@ -3,12 +3,13 @@
 // Both registration styles of the API are used: the on… properties (one handler each; assigning again replaces
 // it) and addEventListener (any number of listeners). open gets one of each, so every open is logged twice.
 
-import { bytes, clock, cut, el, followNewest } from './view.js';
+import { neverOpenedHint } from './never-opened.js';
+import { bytes, clock, el, followNewest, preview } from './view.js';
 
 /** What a message event carries: a string, or binary data whose type binaryType chose. */
 export function describeData(data) {
   if (typeof data === 'string') {
-    return { kind: 'string', size: data.length, text: `"${cut(data)}"` };
+    return { kind: 'string', size: data.length, text: preview(data) };
   }
   if (data instanceof Blob) {
     return { kind: 'Blob', size: data.size, text: `size ${bytes(data.size)}` };
@@ -27,12 +28,17 @@ export class EventLog {
     this.follow = followNewest(list);
   }
 
+  /** Empties the log; it then says when it was cleared, since the socket may well still be open. */
   clear() {
     this.list.replaceChildren();
+    this.list.dataset.cleared = clock();
   }
 
-  /** @param entry {type, via, source, details, data} where data becomes data-* attributes for scripts and tests */
-  add({ type, via, source, details = '', data = {} }) {
+  /**
+   * @param entry {type, via, source, details, hint, data}: hint is an element shown under the details, data becomes
+   *   data-* attributes for scripts and tests
+   */
+  add({ type, via, source, details = '', hint = null, data = {} }) {
     const attributes = { class: `event event-${type}`, 'data-type': type, 'data-via': via, 'data-source': source };
     for (const [name, value] of Object.entries(data)) {
       attributes[`data-${name}`] = value;
@@ -42,7 +48,7 @@ export class EventLog {
       el('span', { class: 'type' }, type),
       el('span', { class: 'source' }, source),
       el('code', { class: 'via' }, via),
-      el('span', { class: 'details' }, details)));
+      el('span', { class: 'details' }, details, hint)));
     while (this.list.children.length > KEPT) {
       this.list.firstElementChild.remove();
     }
@@ -50,14 +56,13 @@ export class EventLog {
   }
 }
 
-// A socket that closes without having opened failed to connect or its handshake was refused: the browser hides
-// the HTTP answer, so the close line says where to find it.
-const NEVER_OPENED = '; it never opened: the connection failed or the handshake was refused, and the browser '
-  + 'hides which. A refusal is an HTTP status: 401 wants ?access_token=TOKEN in the address, 403 an allowed origin, '
-  + '429 or 503 a free session; the server\'s log and the Network tab say which';
+// A socket that closes without having opened failed to connect or its handshake was refused; the browser hides
+// which, so the close entry says where to look and what the causes can be (never-opened.js).
+const NEVER_OPENED = '; it never opened: the connection failed or the handshake was refused, and the browser hides '
+  + 'which from scripts.';
 
 /** Logs every event of the socket, labelled with source (which connection it is). */
-export function logSocketEvents(ws, log, source) {
+export function logSocketEvents(ws, log, source, protocols = []) {
   let opened = false;
   ws.onopen = () => {
     opened = true;
@@ -77,11 +82,13 @@ export function logSocketEvents(ws, log, source) {
     type: 'close', via: 'onclose', source,
     details: `code ${event.code}, reason "${event.reason}", wasClean ${event.wasClean}`
       + (opened ? '' : NEVER_OPENED),
+    hint: opened ? null : neverOpenedHint(ws.url, protocols),
     data: { code: event.code, reason: event.reason, 'was-clean': event.wasClean },
   });
 
   ws.onerror = () => log.add({
     type: 'error', via: 'onerror', source,
-    details: 'the browser gives no reason (by design); the close event that follows has the code',
+    details: 'the browser gives no reason (by design; its devtools Console may); the close event follows, with 1006 '
+      + 'if the connection failed',
   });
 }

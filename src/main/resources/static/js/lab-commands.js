@@ -7,6 +7,7 @@ import { cut, el } from './view.js';
 
 const numbers = new Intl.NumberFormat('en');
 const count = (value) => numbers.format(Number(value));
+const plural = (value, noun) => `${count(value)} ${noun}${Number(value) === 1 ? '' : 's'}`;
 /** A value typed into a box, short and without backticks, to quote inside an expectation. */
 const quoted = (text) => cut(text ?? '', 40).replaceAll('`', "'");
 
@@ -46,25 +47,25 @@ const GROUPS = [
       {
         word: 'send',
         args: [number('n', 'N bytes', 100_000, 0, MAX_MESSAGE), number('k', 'K frames', 13, 1, 10_000)],
-        expect: (a) => `one string of ${count(a.n)} chars in ${count(a.k)} frames on the wire; the browser joins `
+        expect: (a) => `one string of ${plural(a.n, 'char')} in ${plural(a.k, 'frame')} on the wire; the browser joins `
           + 'them, a page never sees frames',
       },
       {
         word: 'send-binary',
         args: [number('n', 'N bytes', 100_000, 0, MAX_MESSAGE), number('k', 'K frames', 10, 1, 10_000)],
         expect: (a) => `one \`Blob\` or \`ArrayBuffer\` (as \`binaryType\` says) of ${count(a.n)} B, from `
-          + `${count(a.k)} frames`,
+          + `${plural(a.k, 'frame')}`,
       },
       {
         word: 'flood',
         args: [number('n', 'N messages', 1000, 1, 100_000), number('s', 'S bytes', 100, 0, MAX_MESSAGE)],
-        expect: (a) => `${count(a.n)} strings of ${count(a.s)} chars, then \`"flood done ${a.n}"\`. The log keeps `
+        expect: (a) => `${plural(a.n, 'string')} of ${plural(a.s, 'char')}, then \`"flood done ${a.n}"\`. The log keeps `
           + 'the newest 500 entries; the count at the foot of this panel keeps them all.',
       },
       {
         word: 'flood-binary',
         args: [number('n', 'N messages', 100, 1, 100_000), number('s', 'S bytes', 1024, 0, MAX_MESSAGE)],
-        expect: (a) => `${count(a.n)} binary messages of ${count(a.s)} B, then \`"flood done ${a.n}"\``,
+        expect: (a) => `${plural(a.n, 'binary message')} of ${count(a.s)} B, then \`"flood done ${a.n}"\``,
       },
     ],
   },

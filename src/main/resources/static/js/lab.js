@@ -10,7 +10,7 @@
 
 import { ENDPOINTS } from './endpoints.js';
 import { renderCommands } from './lab-commands.js';
-import { bytes, cut, el } from './view.js';
+import { bytes, cut, el, preview } from './view.js';
 
 export const LAB_PATH = ENDPOINTS.lab;
 
@@ -122,9 +122,12 @@ export class Lab {
       this.log.add({ type: 'exception', via: 'send()', source: this.label, details: `${error.name}: ${error.message}` });
       return;
     }
-    this.log.add({ type: 'command', via: 'send()', source: this.label, details: `"${cut(line)}" to the lab` });
+    this.log.add({ type: 'command', via: 'send()', source: this.label, details: `${preview(line)} to the lab` });
     this.tally = { command: line, messages: 0, bytes: 0 };
     this.showTally();
+    // The box shows the last text answer to this command: an earlier command's would read as this one's.
+    this.reply.hidden = true;
+    this.reply.textContent = '';
   }
 
   received(data) {
@@ -134,6 +137,7 @@ export class Lab {
     this.tally.messages += 1;
     this.tally.bytes += typeof data === 'string' ? utf8.encode(data).byteLength : (data.byteLength ?? data.size);
     this.tally.last = typeof data === 'string' ? data : null;
+    this.tally.answered ||= typeof data === 'string';
     this.showTally();
     if (typeof data === 'string') {
       this.reply.hidden = false;
@@ -142,13 +146,13 @@ export class Lab {
   }
 
   showTally() {
-    const { command, messages, bytes: total, last } = this.tally;
+    const { command, messages, bytes: total, last, answered } = this.tally;
     Object.assign(this.since.dataset, { command, messages: String(messages), bytes: String(total) });
     this.since.dataset.last = last ?? '';
     this.since.replaceChildren(
       command === '' ? 'Unasked: ' : el('span', {}, 'Since ', el('code', {}, cut(command, 60)), ': '),
       el('b', {}, numbers.format(messages)), ` message${messages === 1 ? '' : 's'}, ${bytes(total)}`,
-      messages > 0 ? '; the last text answer:' : '');
+      answered ? '; the last text answer:' : '');
   }
 
   /** Says which socket the buttons use, and what a click does now. */

@@ -2,15 +2,15 @@
 
 import { defaultAddress, withPath, withTick } from './address.js';
 import { BinaryTypeSwitch } from './binary-type.js';
-import { Connection } from './connection.js';
+import { Connection, MAX_CLOSE_REASON } from './connection.js';
 import { describeContext } from './digest.js';
 import { ENDPOINTS } from './endpoints.js';
 import { ErrorDemo } from './error-demo.js';
 import { EventLog } from './event-log.js';
 import { LAB_PATH, Lab } from './lab.js';
 import { Pushes } from './push.js';
-import { ReadyStateView } from './ready-state.js';
-import { Sender } from './sending.js';
+import { ReadyStateView, STATE_NAMES } from './ready-state.js';
+import { MAX_MESSAGE, Sender } from './sending.js';
 import { $ } from './view.js';
 
 const context = describeContext();
@@ -45,13 +45,28 @@ $('#connect-form').addEventListener('submit', (event) => {
   connect();
 });
 
+// close(code, reason): no min, max or maxlength on the boxes, so that the browser's own InvalidAccessError and
+// SyntaxError show; the byte count says beforehand what the SyntaxError will be about.
+const closeReason = $('#close-reason');
+closeReason.addEventListener('input', () => showReasonBytes(closeReason, $('#close-reason-bytes')));
 $('#close-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const code = $('#close-code').value.trim();
-  const reason = $('#close-reason').value;
-  // An empty box leaves the argument out: close() without a code sends none, and the peer reports 1005.
-  connection.close(code === '' ? undefined : Number(code), reason === '' ? undefined : reason);
+  const reason = closeReason.value;
+  if (code === '') {
+    // Not close(undefined, reason): Chromium turns that undefined into code 0 and throws.
+    connection.closeWithoutCode(reason);
+  } else {
+    connection.close(Number(code), reason === '' ? undefined : reason);
+  }
 });
+
+function showReasonBytes(box, output) {
+  const size = new TextEncoder().encode(box.value).byteLength;
+  output.dataset.bytes = String(size);
+  output.textContent = `${size} of 123 UTF-8 bytes`;
+  box.setAttribute('aria-invalid', String(size > MAX_CLOSE_REASON));
+}
 
 // binaryType
 const binaryType = new BinaryTypeSwitch(document.querySelectorAll('input[name="binaryType"]'), $('#binary-type-now'));
@@ -69,21 +84,29 @@ $('#send-file-form').addEventListener('submit', (event) => {
     sender.sendFile(file);
   }
 });
+// The size box is required, at least 1 and whole (an empty box would send a 0-byte ArrayBuffer); it has no
+// maximum, so a message over the server's limit can be sent to see its 1009 close.
+const bufferSize = $('#send-buffer-size');
+bufferSize.addEventListener('input', () => {
+  const over = Number(bufferSize.value) > MAX_MESSAGE;
+  $('#send-buffer-hint').dataset.over = String(over);
+});
 $('#send-buffer-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  sender.sendBuffer(Number($('#send-buffer-size').value));
+  sender.sendBuffer(Number(bufferSize.value));
 });
 
 // Server push
 const pushes = new Pushes({
-  toggle: $('#tick-toggle'), interval: $('#tick-ms'), list: $('#pushes'), count: $('#push-count'),
-  broadcastResult: $('#broadcast-result'), address,
+  toggle: $('#tick-toggle'), interval: $('#tick-ms'), problem: $('#tick-problem'), list: $('#pushes'), count: $('#push-count'),
+  broadcastResult: $('#broadcast-result'), address, isEcho: (event) => sender.isEcho(event),
   reconnect: () => {
     if (connection.ws && connection.ws.readyState <= WebSocket.OPEN) {
       connect();
     }
   },
 });
+$('#broadcast-curl').textContent = `curl -X POST --data 'from curl' ${location.origin}/api/broadcast`;
 $('#broadcast-form').addEventListener('submit', (event) => {
   event.preventDefault();
   pushes.broadcast($('#broadcast-text').value);
@@ -102,12 +125,15 @@ const lab = new Lab({
   },
 });
 
-// Every new socket goes to the panels that listen to it, before it can receive anything.
+// Every new socket goes to the panels that listen to it, before it can receive anything. The sender comes before
+// the pushes: its listener decides which messages were echoes, which the pushes' listener then leaves out.
 connection.onSocket((ws, label) => {
   binaryType.attach(ws);
   sender.attach(ws);
   pushes.attach(ws, label);
   lab.attach(ws, label);
+  $('#socket-note').hidden = true;
+  $('#ready-state-panel').dataset.stale = 'false';
   $('#socket-url').textContent = ws.url;
   $('#socket-protocol').textContent = '—';
   $('#socket-extensions').textContent = '—';
@@ -115,6 +141,16 @@ connection.onSocket((ws, label) => {
     $('#socket-protocol').textContent = `"${ws.protocol}"`;
     $('#socket-extensions').textContent = `"${ws.extensions}"`;
   });
+});
+
+// A constructor that throws creates no socket: the panels keep showing the one before, and say so.
+connection.onConstructorError((error, previous) => {
+  const note = $('#socket-note');
+  note.hidden = false;
+  note.textContent = `new WebSocket() threw ${error.name}, so no socket was created. `
+    + (previous === null ? 'There is none yet.' : `What this page shows is still ${previous}, the socket from before, `
+      + `which is ${STATE_NAMES[connection.ws.readyState]}.`);
+  $('#ready-state-panel').dataset.stale = String(previous !== null);
 });
 
 // Buttons that need an open socket are enabled only while it is open.

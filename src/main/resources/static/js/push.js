@@ -1,16 +1,26 @@
 // Server push, the reason WebSocket exists: the server writes without being asked. Two kinds here: ticks the
 // socket asks for at the handshake (?tick=MS), and broadcasts any loopback caller triggers with
-// POST /api/broadcast, which reach every text-capable session.
+// POST /api/broadcast (this page's button, or curl), which reach every session of the mixed and text endpoints.
+//
+// wsdeck sends a broadcast as the posted text and nothing else: no envelope marks it. So on those endpoints a
+// string is taken for a broadcast when it is none of the others the server sends there: the greeting (the first
+// message), a tick (JSON with "type":"tick"), or the echo of one of this page's sends (the send panel matches those).
 
-import { withTick } from './address.js';
-import { clock, cut, el, followNewest } from './view.js';
+import { TICK_RANGE, withTick } from './address.js';
+import { ENDPOINTS } from './endpoints.js';
+import { clock, el, followNewest, preview } from './view.js';
 
 const KEPT = 50; // pushes shown; older ones scroll away
 
+const numbers = new Intl.NumberFormat('en');
+
 export class Pushes {
-  constructor({ toggle, interval, list, count, broadcastResult, address, reconnect }) {
+  /** @param isEcho (messageEvent) => whether it echoed one of the page's sends; asked after the send panel saw it */
+  constructor({ toggle, interval, problem, list, count, broadcastResult, address, reconnect, isEcho }) {
+    this.isEcho = isEcho;
     this.toggle = toggle;
     this.interval = interval;
+    this.problem = problem;
     this.list = list;
     this.follow = followNewest(list);
     this.count = count;
@@ -20,23 +30,62 @@ export class Pushes {
     this.ticks = 0;
     this.broadcasts = 0;
     this.broadcastTexts = new Set();
+    interval.min = String(TICK_RANGE.min);
+    interval.max = String(TICK_RANGE.max);
     toggle.addEventListener('change', () => this.tickSettingChanged());
     interval.addEventListener('change', () => {
       if (toggle.checked) {
         this.tickSettingChanged();
+      } else {
+        this.intervalProblem(); // said now, not at the next toggle
       }
+    });
+    // Enter in the box would submit its form (it is the form's only text field) and reload the page.
+    interval.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      interval.dispatchEvent(new Event('change'));
     });
   }
 
-  /** The handshake is the only place to ask for ticks, so a new setting means a new connection. */
+  /**
+   * The handshake is the only place to ask for ticks, so a new setting means a new connection. An interval wsdeck
+   * would refuse (400) is not tried: that would close a working socket for one that cannot open.
+   */
   tickSettingChanged() {
+    if (this.toggle.checked && this.intervalProblem()) {
+      if (!new URLSearchParams(new URL(this.address.value, location.href).search).has('tick')) {
+        this.toggle.checked = false; // ticks were off and stay off
+      }
+      return;
+    }
     this.address.value = withTick(this.address.value, this.toggle.checked ? Number(this.interval.value) : null);
     this.reconnect();
   }
 
+  /** Marks the interval box invalid and says why, or clears both; true when the interval is out of range. */
+  intervalProblem() {
+    const box = this.interval;
+    const valid = box.value !== '' && box.validity.valid; // min, max, and step 1: whole milliseconds
+    box.setAttribute('aria-invalid', String(!valid));
+    this.problem.hidden = valid;
+    this.problem.textContent = valid ? '' : `"${box.value}" is not an interval wsdeck takes: whole milliseconds from `
+      + `${numbers.format(TICK_RANGE.min)} to ${numbers.format(TICK_RANGE.max)} (it refuses others with HTTP 400). `
+      + 'Not reconnected: the socket stays as it is.';
+    return !valid;
+  }
+
   attach(ws, label) {
+    if (!takesPushes(ws)) {
+      return; // the binary, echo and lab endpoints get neither ticks nor broadcasts
+    }
+    let greeted = false;
     ws.addEventListener('message', (event) => {
-      if (typeof event.data === 'string') {
+      if (typeof event.data !== 'string') {
+        return;
+      }
+      const first = !greeted;
+      greeted = true;
+      if (!(first && event.data === GREETING) && !this.isEcho(event)) {
         this.received(event.data, label);
       }
     });
@@ -49,10 +98,12 @@ export class Pushes {
       this.show(el('li', { class: 'push push-tick', 'data-type': 'tick', 'data-seq': tick.seq },
         el('time', {}, clock()), el('b', {}, `tick ${tick.seq}`),
         ` every ${tick.intervalMs} ms · server ${tick.serverTime} · ${label}`));
-    } else if (this.broadcastTexts.has(text)) {
+    } else {
+      const ours = this.broadcastTexts.has(text);
       this.broadcasts += 1;
-      this.show(el('li', { class: 'push push-broadcast', 'data-type': 'broadcast' },
-        el('time', {}, clock()), el('b', {}, 'broadcast'), ` "${cut(text, 60)}" · ${label}`));
+      this.show(el('li', { class: 'push push-broadcast', 'data-type': 'broadcast', 'data-from': ours ? 'page' : 'elsewhere' },
+        el('time', {}, clock()), el('b', {}, 'broadcast'), ` ${preview(text, 60)} · ${label}`
+          + (ours ? ' · posted by this page' : ' · posted from elsewhere')));
     }
   }
 
@@ -64,7 +115,7 @@ export class Pushes {
     this.follow();
     this.count.dataset.ticks = String(this.ticks);
     this.count.dataset.broadcasts = String(this.broadcasts);
-    this.count.textContent = `${this.ticks} ticks, ${this.broadcasts} broadcasts`;
+    this.count.textContent = `${plural(this.ticks, 'tick')}, ${plural(this.broadcasts, 'broadcast')}`;
   }
 
   async broadcast(text) {
@@ -89,6 +140,21 @@ export class Pushes {
       result.textContent = `request failed: ${error.message}`;
     }
   }
+}
+
+const GREETING = 'world'; // what the mixed and text endpoints send first (README, "Endpoints")
+
+function takesPushes(ws) {
+  try {
+    const path = new URL(ws.url).pathname;
+    return path === ENDPOINTS.mixed || path === ENDPOINTS.text;
+  } catch {
+    return false;
+  }
+}
+
+function plural(count, noun) {
+  return `${numbers.format(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function parseTick(text) {

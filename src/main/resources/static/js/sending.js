@@ -7,9 +7,15 @@
 
 import { describeData } from './event-log.js';
 import { hashing, sameBytes, sha256 } from './digest.js';
-import { bytes, cut, el, millis } from './view.js';
+import { bytes, el, millis, preview } from './view.js';
 
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues() fills at most this many bytes per call
+
+/** wsdeck.limits.max-message-size's default: the server closes a larger message with 1009. */
+export const MAX_MESSAGE = 16 * 1024 * 1024;
+
+const utf8 = new TextEncoder();
+const numbers = new Intl.NumberFormat('en');
 
 /** size random bytes: an echo of them can only match if every byte came back. */
 export function randomBuffer(size) {
@@ -19,6 +25,15 @@ export function randomBuffer(size) {
     crypto.getRandomValues(view.subarray(offset, Math.min(size, offset + RANDOM_CHUNK)));
   }
   return buffer;
+}
+
+/** Characters as a person counts them (code points: 👋 is one), where String.length counts UTF-16 units (two). */
+function textLength(text) {
+  let count = 0;
+  for (const _ of text) { // eslint-disable-line no-unused-vars
+    count += 1;
+  }
+  return count;
 }
 
 export class Sender {
@@ -31,6 +46,15 @@ export class Sender {
     this.lane = null;
     this.watching = false;
     this.peak = 0;
+    this.echoes = new WeakSet(); // message events that were echoes of our sends, for isEcho()
+  }
+
+  /**
+   * Whether a message event was the echo of one of this panel's sends. Listeners run in the order they were added,
+   * so this answers for a listener added to the socket after attach().
+   */
+  isEcho(event) {
+    return this.echoes.has(event);
   }
 
   /** Each socket has its own queues: a late close or message of the previous socket must not settle new sends. */
@@ -38,10 +62,14 @@ export class Sender {
     const lane = { text: [], binary: [] };
     this.ws = ws;
     this.lane = lane;
-    ws.addEventListener('message', (event) => this.received(lane, event.data, performance.now()));
+    ws.addEventListener('message', (event) => {
+      if (this.received(lane, event.data, performance.now())) {
+        this.echoes.add(event);
+      }
+    });
     ws.addEventListener('close', () => {
       for (const send of [...lane.text, ...lane.binary]) {
-        this.settle(send, { match: 'none', hash: 'no echo: the socket closed' });
+        this.noEcho(send, 'none: the socket closed first');
       }
       lane.text.length = 0;
       lane.binary.length = 0;
@@ -49,14 +77,14 @@ export class Sender {
   }
 
   sendText(text) {
-    const send = this.start('text', `string "${cut(text, 40)}"`, new TextEncoder().encode(text).byteLength);
+    const send = this.start('text', `string ${preview(text, 40)}`, utf8.encode(text).byteLength);
     send.text = text;
     this.transmit(send, text, this.lane.text);
   }
 
   async sendFile(file) {
     const expected = await this.expect(await file.arrayBuffer());
-    const send = this.start('file', `Blob (file "${cut(file.name, 30)}")`, file.size);
+    const send = this.start('file', `Blob (file ${preview(file.name, 30)})`, file.size);
     send.expected = expected;
     this.transmit(send, file, this.lane.binary);
   }
@@ -76,7 +104,7 @@ export class Sender {
   start(kind, label, size) {
     this.count += 1;
     const row = el('tr', { 'data-kind': kind, 'data-bytes': size, 'data-match': 'pending' },
-      el('td', {}, String(this.count)), el('td', {}, label), el('td', { class: 'number' }, bytes(size)),
+      el('td', {}, String(this.count)), el('td', { class: 'sent' }, label), el('td', { class: 'number' }, bytes(size)),
       el('td', { class: 'echo' }, 'waiting…'), el('td', { class: 'number rtt' }, '—'), el('td', { class: 'hash' }, '—'));
     this.table.prepend(row);
     return { row, size };
@@ -91,7 +119,7 @@ export class Sender {
       this.ws.send(data);
     } catch (error) {
       // InvalidStateError: the socket is not open (it may have closed while a file was being read).
-      this.settle(send, { match: 'none', hash: `${error.name}: ${error.message}` });
+      this.noEcho(send, `not sent: ${error.name}: ${error.message}`);
       return;
     }
     // send() adds the bytes to bufferedAmount at once; they leave it as the browser hands them to the network.
@@ -134,28 +162,33 @@ export class Sender {
     this.bufferedNow.textContent = `${bytes(now)} (peak ${bytes(this.peak)})`;
   }
 
+  /** Matches a message to the send it echoes; false when it echoes none of ours. */
   received(lane, data, at) {
     const { kind, size } = describeData(data);
     if (typeof data === 'string') {
       if (lane.text.length > 0 && lane.text[0].text === data) {
         const send = lane.text.shift();
-        this.echoed(send, kind, size, at);
+        this.echoed(send, kind, utf8.encode(data).byteLength, at, textLength(data));
         this.settle(send, { match: 'true', check: 'text', hash: 'same text' });
+        return true;
       }
-      return;
+      return false;
     }
     const send = lane.binary.shift();
     if (!send) {
-      return; // not an echo of ours
+      return false; // not an echo of ours
     }
     this.echoed(send, kind, size, at);
     this.verify(send, data);
+    return true;
   }
 
-  echoed(send, kind, size, at) {
+  /** size in bytes, as sent: a string's UTF-8 bytes (what went over the wire), not its length in UTF-16 units. */
+  echoed(send, kind, size, at, chars = null) {
     const rtt = at - send.sentAt;
     Object.assign(send.row.dataset, { echoKind: kind, echoBytes: String(size), rttMs: rtt.toFixed(1) });
-    send.row.querySelector('.echo').textContent = `${kind} ${bytes(size)}`;
+    send.row.querySelector('.echo').textContent = `${kind} ${bytes(size)}`
+      + (chars !== null && chars !== size ? ` (${numbers.format(chars)} chars)` : '');
     send.row.querySelector('.rtt').textContent = millis(rtt);
   }
 
@@ -172,6 +205,12 @@ export class Sender {
       const match = sameBytes(buffer, send.expected.buffer);
       this.settle(send, { match: String(match), check: 'bytes', hash: `${match ? '✓ same bytes' : '✗ bytes differ'} (no SubtleCrypto)` });
     }
+  }
+
+  /** A send that will get no echo: one state in the echo column, and nothing to check in the hash column. */
+  noEcho(send, why) {
+    send.row.querySelector('.echo').textContent = why;
+    this.settle(send, { match: 'none', hash: '—' });
   }
 
   settle(send, { match, check = '', hash, title }) {

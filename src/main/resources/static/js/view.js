@@ -30,6 +30,11 @@ export function millis(value) {
   return `${numbers.format(Math.round(value))} ms`;
 }
 
+/** A string in quotes for display, cut if long, with its full length after the closing quote. */
+export function preview(text, max = 120) {
+  return text.length <= max ? `"${text}"` : `"${text.slice(0, max)}…" (${numbers.format(text.length)} chars)`;
+}
+
 /** Long strings are cut for display; the full length is still shown. */
 export function cut(text, max = 120) {
   return text.length <= max ? text : `${text.slice(0, max)}… (${numbers.format(text.length)} chars)`;

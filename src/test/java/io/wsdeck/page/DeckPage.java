@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.wsdeck.support.Browser;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -51,8 +52,13 @@ final class DeckPage {
 		return find("#address").getDomProperty("value");
 	}
 
+	DeckPage typeAddress(String address) {
+		type("#address", address);
+		return this;
+	}
+
 	DeckPage chooseEndpoint(String path) {
-		find("input[name='endpoint'][value='" + path + "']").click();
+		click("input[name='endpoint'][value='" + path + "']");
 		return this;
 	}
 
@@ -63,7 +69,7 @@ final class DeckPage {
 	}
 
 	DeckPage connect() {
-		find("#connect-button").click();
+		click("#connect-button");
 		return this;
 	}
 
@@ -74,9 +80,14 @@ final class DeckPage {
 	}
 
 	DeckPage close(int code, String reason) {
-		type("#close-code", String.valueOf(code));
+		return close(String.valueOf(code), reason);
+	}
+
+	/** Fills the close boxes as typed ({@code ""} leaves the code box empty) and clicks the close button. */
+	DeckPage close(String code, String reason) {
+		type("#close-code", code);
 		type("#close-reason", reason);
-		find("#close-button").click();
+		click("#close-button");
 		return this;
 	}
 
@@ -112,7 +123,7 @@ final class DeckPage {
 	@SuppressWarnings("unchecked")
 	List<Map<String, String>> events() {
 		return (List<Map<String, String>>) this.browser.script("""
-				return [...document.querySelectorAll('#event-log li')].map((li) =>
+				return [...document.querySelectorAll('#event-log > li')].map((li) =>
 				  ({ ...li.dataset, details: li.querySelector('.details').textContent }));
 				""");
 	}
@@ -121,10 +132,19 @@ final class DeckPage {
 		return events().stream().filter((event) -> type.equals(event.get("type"))).toList();
 	}
 
+	/**
+	 * The causes the close entry of a socket that never opened names as likely for its address, e.g. {@code "404"}
+	 * or {@code "400,TLS"}, or {@code null} when no entry has that hint.
+	 */
+	String likelyCausesShown() {
+		return (String) this.browser.script(
+				"const hint = document.querySelector('#event-log .event-hint'); return hint ? hint.dataset.likely : null;");
+	}
+
 	// binaryType and send()
 
 	DeckPage chooseBinaryType(String binaryType) {
-		find("input[name='binaryType'][value='" + binaryType + "']").click();
+		click("input[name='binaryType'][value='" + binaryType + "']");
 		return this;
 	}
 
@@ -134,24 +154,29 @@ final class DeckPage {
 
 	DeckPage sendText(String text) {
 		type("#send-text", text);
-		find("#send-text-button").click();
+		click("#send-text-button");
 		return this;
 	}
 
 	/** Sends an ArrayBuffer of the size in the box; the page's default is 10,000,000 bytes. */
 	DeckPage sendBuffer() {
-		find("#send-buffer-button").click();
+		click("#send-buffer-button");
 		return this;
 	}
 
 	DeckPage sendBuffer(int size) {
-		type("#send-buffer-size", String.valueOf(size));
+		return sendBuffer(String.valueOf(size));
+	}
+
+	/** Types the size as given ({@code ""} empties the box) and clicks Send ArrayBuffer. */
+	DeckPage sendBuffer(String size) {
+		type("#send-buffer-size", size);
 		return sendBuffer();
 	}
 
 	DeckPage sendFile(Path file) {
 		find("#send-file").sendKeys(file.toAbsolutePath().toString());
-		find("#send-file-button").click();
+		click("#send-file-button");
 		return this;
 	}
 
@@ -174,7 +199,13 @@ final class DeckPage {
 
 	DeckPage askForTicks(int intervalMs) {
 		type("#tick-ms", String.valueOf(intervalMs));
-		find("#tick-toggle").click();
+		click("#tick-toggle");
+		return this;
+	}
+
+	/** Types an interval into "every ms" and leaves the box with Tab, as a person does: its change event fires. */
+	DeckPage typeTickInterval(String intervalMs) {
+		type("#tick-ms", intervalMs + Keys.TAB);
 		return this;
 	}
 
@@ -190,7 +221,7 @@ final class DeckPage {
 
 	DeckPage broadcast(String text) {
 		type("#broadcast-text", text);
-		find("#broadcast-button").click();
+		click("#broadcast-button");
 		return this;
 	}
 
@@ -206,7 +237,7 @@ final class DeckPage {
 
 	DeckPage connectToNowhere(int port) {
 		type("#error-demo-port", String.valueOf(port));
-		find("#error-demo-button").click();
+		click("#error-demo-button");
 		return this;
 	}
 
@@ -242,7 +273,7 @@ final class DeckPage {
 			boxes.get(i).clear();
 			boxes.get(i).sendKeys(arguments[i]);
 		}
-		find(form + " > button").click();
+		click(form + " > button");
 		return this;
 	}
 
@@ -263,6 +294,16 @@ final class DeckPage {
 	}
 
 	// Helpers
+
+	/**
+	 * Clicks an element after scrolling it to the middle of the screen, as a person would: on a phone the event log
+	 * stays at the foot of the screen, over what is scrolled just into view there.
+	 */
+	void click(String css) {
+		WebElement element = find(css);
+		this.browser.script("arguments[0].scrollIntoView({ block: 'center' });", element);
+		element.click();
+	}
 
 	WebElement find(String css) {
 		return this.driver.findElement(By.cssSelector(css));

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -106,7 +107,9 @@ class LabPanelTest extends PageInChromium {
 
 		Map<String, String> message = awaitMessages(1).get(0);
 		assertThat(message).containsEntry("kind", "string").containsEntry("size", "100000");
-		assertThat(message.get("details")).startsWith("string \"abcdefghijklmnopqrstuvwxyzabcdef").endsWith("(100,000 chars)\"");
+		assertThat(message.get("details")).startsWith("string \"abcdefghijklmnopqrstuvwxyzabcdef")
+			.as("the length after the closing quote, not inside it")
+			.endsWith("…\" (100,000 chars)");
 	}
 
 	@Test
@@ -117,6 +120,20 @@ class LabPanelTest extends PageInChromium {
 			.containsEntry("size", "100000")
 			.containsEntry("details", "ArrayBuffer byteLength 100,000 B");
 		assertThat(this.page.labSince()).containsEntry("command", "send-binary 100000 10").containsEntry("bytes", "100000");
+	}
+
+	@Test
+	void aNewCommandEmptiesTheReplyBoxSoNoEarlierAnswerShowsUnderIt() {
+		this.page.lab("echo", "warm up");
+		await().until(() -> "warm up".equals(this.page.labReply()));
+
+		this.page.chooseBinaryType("arraybuffer").lab("send-binary");
+
+		await().until(() -> "1".equals(this.page.labSince().get("messages"))
+				&& "send-binary 100000 10".equals(this.page.labSince().get("command")));
+		assertThat(this.page.labReply()).isEmpty();
+		assertThat(this.page.find("#lab-reply").isDisplayed()).isFalse();
+		assertThat(this.page.find("#lab-since").getText()).doesNotContain("the last text answer");
 	}
 
 	@Test
@@ -187,6 +204,46 @@ class LabPanelTest extends PageInChromium {
 			.isEqualTo("#1 to the lab closed before it opened, so echo lost was not sent (the log shows what happened). "
 					+ "A button tries again.");
 		assertThat(this.page.events()).extracting((event) -> event.get("type")).containsExactly("error", "close");
+	}
+
+	@Test
+	void theExpectationCountsOneFrameInTheSingular() {
+		WebElement frames = this.page.find("#lab form[data-command='send-binary'] input[name='k']");
+		frames.clear();
+		frames.sendKeys("1");
+
+		assertThat(this.page.find("#lab form[data-command='send-binary'] .expect").getText()).endsWith("of 100,000 B, from 1 frame");
+	}
+
+	@Test
+	void aTenMillionByteSizeFitsItsBoxAtLaptopWidth() {
+		browser.resize(1280, 800);
+		WebElement size = this.page.find("#lab form[data-command='send'] input[name='n']");
+		size.clear();
+		size.sendKeys("10000000");
+
+		Object hidden = browser.script("const box = arguments[0]; return box.scrollWidth - box.clientWidth;", size);
+		assertThat(((Number) hidden).intValue()).as("pixels of the number scrolled out of sight").isLessThanOrEqualTo(0);
+		assertThat(size.getSize().getWidth()).isGreaterThanOrEqualTo(110);
+	}
+
+	@Test
+	void onANarrowScreenTheEventLogStaysInSightBelowTheLabButtons() {
+		browser.resize(400, 800);
+		this.page.lab("help");
+		await().until(() -> this.page.labReply().startsWith("wsdeck lab:"));
+
+		@SuppressWarnings("unchecked")
+		Map<String, Number> where = (Map<String, Number>) browser.script("""
+				const log = document.querySelector('#events').getBoundingClientRect();
+				const button = document.querySelector("#lab form[data-command='help'] > button").getBoundingClientRect();
+				return { logTop: log.top, logBottom: log.bottom, buttonBottom: button.bottom, height: innerHeight };
+				""");
+		assertThat(where.get("logBottom").doubleValue()).as("the log's foot is on screen")
+			.isLessThanOrEqualTo(where.get("height").doubleValue() + 1);
+		assertThat(where.get("logTop").doubleValue()).as("the log starts on screen, below the button just clicked")
+			.isGreaterThanOrEqualTo(where.get("buttonBottom").doubleValue())
+			.isLessThan(where.get("height").doubleValue() - 150);
 	}
 
 	@Test

@@ -33,9 +33,28 @@ class SendPanelTest extends PageInChromium {
 			.containsEntry("echoKind", "string")
 			.containsEntry("match", "true")
 			.containsEntry("check", "text")
-			.containsEntry("bytes", String.valueOf(text.getBytes(StandardCharsets.UTF_8).length));
+			.containsEntry("bytes", String.valueOf(text.getBytes(StandardCharsets.UTF_8).length))
+			.containsEntry("echoBytes", String.valueOf(text.getBytes(StandardCharsets.UTF_8).length));
 		assertThat(this.page.events("message")).extracting((message) -> message.get("details"))
 			.contains("string \"" + text + "\"");
+	}
+
+	@Test
+	void aNonAsciiEchoShowsTheSameUtf8ByteCountAsWasSent() {
+		String text = "h\u00e9llo \ud83d\udc4b w\u00f6rld"; // héllo 👋 wörld: 18 bytes, 14 UTF-16 units, 13 characters
+		this.page.sendText(text);
+
+		Map<String, String> send = awaitEcho(1);
+		assertThat(send).containsEntry("bytes", "18").containsEntry("echoBytes", "18").containsEntry("match", "true");
+		assertThat(this.page.find("#sends tr .echo").getText()).isEqualTo("string 18 B (13 chars)");
+	}
+
+	@Test
+	void aStringOfSpacesIsShownWithItsSpaces() {
+		this.page.sendText("   ");
+
+		assertThat(awaitEcho(1)).containsEntry("bytes", "3").containsEntry("match", "true");
+		assertThat(this.page.find("#sends tr .sent").getText()).isEqualTo("string \"   \"");
 	}
 
 	@Test
@@ -81,6 +100,38 @@ class SendPanelTest extends PageInChromium {
 		assertThat(send).containsEntry("kind", "file").containsEntry("bytes", "123457").containsEntry("echoBytes", "123457");
 		await().until(() -> !"pending".equals(this.page.lastSend().get("match")));
 		assertThat(this.page.lastSend()).containsEntry("match", "true");
+	}
+
+	@Test
+	void aSendWhoseSocketClosesBeforeItsEchoShowsOneStateNotWaitingAndNoEcho() {
+		this.page.chooseEndpoint("/ws/text").connectAndAwaitOpen().sendBuffer(1000); // binary on /ws/text: 1003
+
+		await().until(() -> "none".equals(this.page.lastSend().get("match")));
+		assertThat(this.page.find("#sends tr .echo").getText()).isEqualTo("none: the socket closed first");
+		assertThat(this.page.find("#sends tr .hash").getText()).isEqualTo("—");
+		assertThat(this.page.find("#sends tr").getText()).doesNotContain("waiting");
+	}
+
+	@Test
+	void aBufferOverTheServersLimitCanBeSentAndShowsTheServers1009() {
+		this.page.sendBuffer(20_000_000);
+
+		await().atMost(seconds(30)).until(() -> "none".equals(this.page.lastSend().get("match")));
+		assertThat(this.page.lastSend()).containsEntry("bytes", "20000000");
+		assertThat(this.page.events("close")).singleElement().satisfies((close) -> {
+			assertThat(close).containsEntry("code", "1009");
+			assertThat(close.get("reason")).startsWith("message too big");
+		});
+		assertThat(this.page.find("#send-buffer-hint").getText()).contains("16,777,216 B (16 MiB) is wsdeck's default message limit");
+	}
+
+	@Test
+	void anEmptySizeBoxSendsNothingAndTheBoxSaysWhy() {
+		this.page.sendBuffer("");
+
+		assertThat(this.page.find("#send-buffer-size").getDomProperty("validationMessage")).isNotEmpty();
+		this.page.sendBuffer(1000);
+		assertThat(awaitEcho(1)).as("the only send is the one with a size").containsEntry("bytes", "1000");
 	}
 
 	private Map<String, String> awaitEcho(int sends) {
