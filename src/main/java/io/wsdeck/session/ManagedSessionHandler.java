@@ -191,7 +191,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 
 	/**
 	 * A client's close frame without a body: Tomcat reports it, and answers it, as 1000; RFC 6455 7.1.5 says the code
-	 * received is then 1005, which is also what the client's own close event shows (a browser's {@code ws.close()}).
+	 * received is then 1005. (The client's own close event shows the 1000 it received in answer.)
 	 */
 	private static CloseStatus asReceived(WebSocketSession container, ManagedSession session, CloseStatus status) {
 		boolean withoutCode = TomcatSessions.isMarked(container, WsFrameBase.CLOSED_WITHOUT_CODE);
