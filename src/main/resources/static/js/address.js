@@ -1,8 +1,10 @@
 // The URL given to new WebSocket(url): ws: beside an http: page, wss: beside an https: page (a secure page may
 // not open an insecure socket), on the host and port that served the page.
 
-/** The ?tick= intervals wsdeck takes by default (wsdeck.push.min-tick, max-tick; README "Server push"). */
-export const TICK_RANGE = Object.freeze({ min: 50, max: 3_600_000 });
+import { LIMITS } from './endpoints.js';
+
+/** The ?tick= intervals this server takes (wsdeck.push.min-tick, max-tick; README "Server push"). */
+export const TICK_RANGE = Object.freeze({ min: LIMITS.minTickMs, max: LIMITS.maxTickMs });
 
 export function socketScheme(pageProtocol = location.protocol) {
   return pageProtocol === 'https:' ? 'wss:' : 'ws:';

@@ -3,6 +3,7 @@
 // browsers may differ, the line says what Chromium was seen to do (LabPanelTest pins close-raw 1006 and 999, drop
 // and ping).
 
+import { LIMITS } from './endpoints.js';
 import { cut, el } from './view.js';
 
 const numbers = new Intl.NumberFormat('en');
@@ -11,7 +12,7 @@ const plural = (value, noun) => `${count(value)} ${noun}${Number(value) === 1 ? 
 /** A value typed into a box, short and without backticks, to quote inside an expectation. */
 const quoted = (text) => cut(text ?? '', 40).replaceAll('`', "'");
 
-const MAX_MESSAGE = 16 * 1024 * 1024; // wsdeck.limits.max-message-size's default; the server answers an error beyond its own
+const MAX_MESSAGE = LIMITS.maxMessageBytes; // wsdeck.limits.max-message-size: the lab refuses a larger size
 
 const number = (name, label, value, min, max) => ({ name, label, value, min, max, type: 'number' });
 const text = (name, label, value, maxlength) => ({ name, label, value, maxlength, type: 'text' });

@@ -87,6 +87,7 @@ $('#send-file-form').addEventListener('submit', (event) => {
 // The size box is required, at least 1 and whole (an empty box would send a 0-byte ArrayBuffer); it has no
 // maximum, so a message over the server's limit can be sent to see its 1009 close.
 const bufferSize = $('#send-buffer-size');
+$('#send-buffer-limit').textContent = `${new Intl.NumberFormat('en').format(MAX_MESSAGE)} B`;
 bufferSize.addEventListener('input', () => {
   const over = Number(bufferSize.value) > MAX_MESSAGE;
   $('#send-buffer-hint').dataset.over = String(over);

@@ -7,12 +7,13 @@
 
 import { describeData } from './event-log.js';
 import { hashing, sameBytes, sha256 } from './digest.js';
+import { LIMITS } from './endpoints.js';
 import { bytes, el, millis, preview } from './view.js';
 
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues() fills at most this many bytes per call
 
-/** wsdeck.limits.max-message-size's default: the server closes a larger message with 1009. */
-export const MAX_MESSAGE = 16 * 1024 * 1024;
+/** This server's wsdeck.limits.max-message-size: it closes a larger message with 1009. */
+export const MAX_MESSAGE = LIMITS.maxMessageBytes;
 
 const utf8 = new TextEncoder();
 const numbers = new Intl.NumberFormat('en');

@@ -12,7 +12,8 @@ import org.springframework.web.bind.annotation.ResponseBody;
 
 /**
  * Serves the test page at {@code /}, as the tutorial's {@code app.get('/')} serves {@code index.html}, and the
- * module that tells the page where this server's endpoints are ({@code wsdeck.endpoints.*} may move them).
+ * module that tells the page where this server's endpoints are ({@code wsdeck.endpoints.*} may move them) and the
+ * limits it enforces (the tick range and the message size may be configured too).
  */
 @Controller
 class PageController {
@@ -27,8 +28,14 @@ class PageController {
 		endpoints.put("binary", paths.binary());
 		endpoints.put("echo", paths.echo());
 		endpoints.put("lab", paths.lab());
+		Map<String, Long> limits = new LinkedHashMap<>();
+		limits.put("minTickMs", properties.push().minTick().toMillis());
+		limits.put("maxTickMs", properties.push().maxTick().toMillis());
+		limits.put("maxMessageBytes", properties.limits().maxMessageSize().toBytes());
 		this.endpointsModule = "// wsdeck.endpoints.* of the server that served this page\nexport const ENDPOINTS = "
-				+ json.writeValueAsString(endpoints) + ";\n";
+				+ json.writeValueAsString(endpoints) + ";\n"
+				+ "// wsdeck.push.min-tick, max-tick and wsdeck.limits.max-message-size, so the page checks what this "
+				+ "server checks\nexport const LIMITS = " + json.writeValueAsString(limits) + ";\n";
 	}
 
 	@GetMapping("/")

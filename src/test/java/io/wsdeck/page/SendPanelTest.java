@@ -122,7 +122,7 @@ class SendPanelTest extends PageInChromium {
 			assertThat(close).containsEntry("code", "1009");
 			assertThat(close.get("reason")).startsWith("message too big");
 		});
-		assertThat(this.page.find("#send-buffer-hint").getText()).contains("16,777,216 B (16 MiB) is wsdeck's default message limit");
+		assertThat(this.page.find("#send-buffer-hint").getText()).contains("16,777,216 B is this server's message limit");
 	}
 
 	@Test

@@ -7,9 +7,13 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** With {@code wsdeck.endpoints.*} moved, the page offers and connects to the paths where this server has them. */
-@TestPropertySource(properties = { "wsdeck.endpoints.mixed=/custom", "wsdeck.endpoints.lab=/elsewhere/lab" })
-class MovedEndpointsTest extends PageInChromium {
+/**
+ * With {@code wsdeck.endpoints.*} moved and the limits changed, the page offers and connects to the paths where this
+ * server has them, and checks what this server checks.
+ */
+@TestPropertySource(properties = { "wsdeck.endpoints.mixed=/custom", "wsdeck.endpoints.lab=/elsewhere/lab",
+		"wsdeck.push.min-tick=200ms", "wsdeck.limits.max-message-size=2MB" })
+class ReconfiguredServerTest extends PageInChromium {
 
 	@Test
 	void thePickerTheAddressAndTheLabFollowTheConfiguredPaths() {
@@ -25,6 +29,12 @@ class MovedEndpointsTest extends PageInChromium {
 		assertThat(this.page.events("close")).filteredOn((close) -> "1011".equals(close.get("code")))
 			.singleElement()
 			.satisfies((close) -> assertThat(close).containsEntry("reason", "internal error: LabFailure"));
+	}
+
+	@Test
+	void theTickBoxAndTheSizeHintFollowTheConfiguredLimits() {
+		assertThat(this.page.find("#tick-ms").getAttribute("min")).isEqualTo("200");
+		assertThat(this.page.find("#send-buffer-hint").getText()).startsWith("2,097,152 B is this server's message limit");
 	}
 
 }
