@@ -15,7 +15,7 @@ const quoted = (text) => cut(text ?? '', 40).replaceAll('`', "'");
 const MAX_MESSAGE = LIMITS.maxMessageBytes; // wsdeck.limits.max-message-size: the lab refuses a larger size
 
 const number = (name, label, value, min, max) => ({ name, label, value, min, max, type: 'number' });
-const text = (name, label, value, maxlength) => ({ name, label, value, maxlength, type: 'text' });
+const text = (name, label, value) => ({ name, label, value, type: 'text' });
 
 /** Words in `backticks` are set as code. */
 const GROUPS = [
@@ -81,13 +81,14 @@ const GROUPS = [
       },
       {
         word: 'close',
-        args: [number('code', 'CODE', 4000, 1000, 4999), text('reason', 'REASON', 'custom', 123)],
+        // No bounds in the boxes: a code or reason the server refuses gets its answer, which says why.
+        args: [number('code', 'CODE', 4000, 0, 65_535), text('reason', 'REASON', 'custom')],
         expect: (a) => `\`close\` ${a.code}, \`"${quoted(a.reason)}"\`, \`wasClean\` true: the browser answers the `
           + 'close frame and the server ends the connection',
       },
       {
         word: 'close-raw',
-        args: [number('code', 'CODE', 1006, 0, 65_535), text('reason', 'REASON', 'forbidden', 123)],
+        args: [number('code', 'CODE', 1006, 0, 65_535), text('reason', 'REASON', 'forbidden')],
         expect: (a) => closeRawExpectation(Number(a.code)),
       },
       {

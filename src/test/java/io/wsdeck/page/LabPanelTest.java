@@ -136,6 +136,15 @@ class LabPanelTest extends PageInChromium {
 		assertThat(this.page.find("#lab-since").getText()).doesNotContain("the last text answer");
 	}
 
+	/** The box does not cut a reason at 123 characters: the server's answer says what is wrong with it. */
+	@Test
+	void aCloseReasonOver123BytesReachesTheServerWhichSaysWhy() {
+		this.page.lab("close", "4000", "r".repeat(130));
+
+		await().until(() -> this.page.labReply().contains("123 bytes"));
+		assertThat(this.page.labReply()).startsWith("error:");
+	}
+
 	@Test
 	void pingIsAnsweredByChromiumItselfAndThePongIsReported() {
 		this.page.lab("ping"); // ping hello
