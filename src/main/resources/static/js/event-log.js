@@ -4,7 +4,7 @@
 // it) and addEventListener (any number of listeners). open gets one of each, so every open is logged twice.
 
 import { neverOpenedHint } from './never-opened.js';
-import { bytes, clock, el, followNewest, preview } from './view.js';
+import { bytes, clock, el, followNewest, preview, renderNow, renderSoon } from './view.js';
 
 /** What a message event carries: a string, or binary data whose type binaryType chose. */
 export function describeData(data) {
@@ -26,34 +26,63 @@ export class EventLog {
   constructor(list) {
     this.list = list;
     this.follow = followNewest(list);
+    this.pending = []; // entries not shown yet, oldest first
+    this.render = () => this.show();
   }
 
   /** Empties the log; it then says when it was cleared, since the socket may well still be open. */
   clear() {
+    this.pending.length = 0;
     this.list.replaceChildren();
     this.list.dataset.cleared = clock();
   }
 
   /**
+   * Messages are shown in batches, once a frame (view.js, renderSoon), since a flood brings thousands a second; any
+   * other entry is shown at once, with the messages before it, because panels and scripts act on opens and closes.
+   *
    * @param entry {type, via, source, details, hint, data}: hint is an element shown under the details, data becomes
    *   data-* attributes for scripts and tests
    */
-  add({ type, via, source, details = '', hint = null, data = {} }) {
-    const attributes = { class: `event event-${type}`, 'data-type': type, 'data-via': via, 'data-source': source };
-    for (const [name, value] of Object.entries(data)) {
-      attributes[`data-${name}`] = value;
+  add(entry) {
+    this.pending.push({ ...entry, at: new Date() });
+    if (this.pending.length > 2 * KEPT) {
+      this.pending.splice(0, this.pending.length - KEPT); // older than any the log keeps: never shown
     }
-    this.list.append(el('li', attributes,
-      el('time', {}, clock()),
-      el('span', { class: 'type' }, type),
-      el('span', { class: 'source' }, source),
-      el('code', { class: 'via' }, via),
-      el('span', { class: 'details' }, details, hint)));
-    while (this.list.children.length > KEPT) {
-      this.list.firstElementChild.remove();
+    renderSoon(this.render);
+    if (entry.type !== 'message') {
+      renderNow();
+    }
+  }
+
+  /** Appends the waiting entries (at most the newest KEPT) and drops the oldest beyond KEPT. */
+  show() {
+    const items = this.pending.splice(0).slice(-KEPT).map(entryItem);
+    const list = this.list;
+    const overflow = list.children.length + items.length - KEPT;
+    if (overflow >= list.children.length) {
+      list.replaceChildren(...items);
+    } else {
+      for (let i = 0; i < overflow; i += 1) {
+        list.firstElementChild.remove();
+      }
+      list.append(...items);
     }
     this.follow();
   }
+}
+
+function entryItem({ type, via, source, details = '', hint = null, data = {}, at }) {
+  const attributes = { class: `event event-${type}`, 'data-type': type, 'data-via': via, 'data-source': source };
+  for (const [name, value] of Object.entries(data)) {
+    attributes[`data-${name}`] = value;
+  }
+  return el('li', attributes,
+    el('time', {}, clock(at)),
+    el('span', { class: 'type' }, type),
+    el('span', { class: 'source' }, source),
+    el('code', { class: 'via' }, via),
+    el('span', { class: 'details' }, details, hint));
 }
 
 // A socket that closes without having opened failed to connect or its handshake was refused; the browser hides

@@ -10,14 +10,31 @@
 
 import { ENDPOINTS } from './endpoints.js';
 import { renderCommands } from './lab-commands.js';
-import { bytes, cut, el, preview } from './view.js';
+import { bytes, cut, el, preview, renderNow, renderSoon } from './view.js';
 
 export const LAB_PATH = ENDPOINTS.lab;
 
 const SHOWN_REPLY = 4000; // characters of the last text answer shown in full (help is about 1,200, headers less)
 
-const utf8 = new TextEncoder();
 const numbers = new Intl.NumberFormat('en');
+
+/** What TextEncoder would count, without encoding: a flood's every message is counted. */
+function utf8Length(text) {
+  let length = text.length;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length
+      && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff) {
+      length += 2; // a pair: 2 units, 4 bytes
+      i += 1;
+    } else if (unit >= 0x800) {
+      length += 2; // 3 bytes (a lone surrogate becomes U+FFFD, 3 bytes too)
+    } else if (unit >= 0x80) {
+      length += 1;
+    }
+  }
+  return length;
+}
 
 export function isLabSocket(ws) {
   try {
@@ -46,6 +63,8 @@ export class Lab {
     this.pending = null; // the command waiting for the lab socket to open
     this.unsent = null; // the command whose socket closed before it opened
     this.tally = null;
+    this.replyShown = null; // the answer in the reply box, uncut
+    this.renderTally = () => this.showTally();
 
     renderCommands(commands, (line) => this.run(line));
     connectButton.addEventListener('click', () => this.connect());
@@ -123,40 +142,44 @@ export class Lab {
       return;
     }
     this.log.add({ type: 'command', via: 'send()', source: this.label, details: `${preview(line)} to the lab` });
-    this.tally = { command: line, messages: 0, bytes: 0 };
-    this.showTally();
     // The box shows the last text answer to this command: an earlier command's would read as this one's.
-    this.reply.hidden = true;
-    this.reply.textContent = '';
+    this.tally = { command: line, messages: 0, bytes: 0, last: null, lastText: null };
+    this.showTally();
   }
 
+  /** Counts the message; the panel shows the count once a frame (renderSoon), as a flood brings thousands a second. */
   received(data) {
     if (this.tally === null) {
-      this.tally = { command: '', messages: 0, bytes: 0 };
+      this.tally = { command: '', messages: 0, bytes: 0, last: null, lastText: null };
     }
+    const text = typeof data === 'string';
     this.tally.messages += 1;
-    this.tally.bytes += typeof data === 'string' ? utf8.encode(data).byteLength : (data.byteLength ?? data.size);
-    this.tally.last = typeof data === 'string' ? data : null;
-    this.tally.answered ||= typeof data === 'string';
-    this.showTally();
-    if (typeof data === 'string') {
-      this.reply.hidden = false;
-      this.reply.textContent = cut(data, SHOWN_REPLY);
+    this.tally.bytes += text ? utf8Length(data) : (data.byteLength ?? data.size);
+    this.tally.last = text ? data : null;
+    if (text) {
+      this.tally.lastText = data;
     }
+    renderSoon(this.renderTally);
   }
 
   showTally() {
-    const { command, messages, bytes: total, last, answered } = this.tally;
+    const { command, messages, bytes: total, last, lastText } = this.tally;
     Object.assign(this.since.dataset, { command, messages: String(messages), bytes: String(total) });
     this.since.dataset.last = last ?? '';
     this.since.replaceChildren(
       command === '' ? 'Unasked: ' : el('span', {}, 'Since ', el('code', {}, cut(command, 60)), ': '),
       el('b', {}, numbers.format(messages)), ` message${messages === 1 ? '' : 's'}, ${bytes(total)}`,
-      answered ? '; the last text answer:' : '');
+      lastText !== null ? '; the last text answer:' : '');
+    if (lastText !== this.replyShown) { // a long answer is cut and written again only when another came
+      this.replyShown = lastText;
+      this.reply.hidden = lastText === null;
+      this.reply.textContent = lastText === null ? '' : cut(lastText, SHOWN_REPLY);
+    }
   }
 
   /** Says which socket the buttons use, and what a click does now. */
   show() {
+    renderNow(); // the counts and the log first: this may say the socket closed
     const ws = this.ws;
     const state = ws ? ws.readyState : null;
     let box;

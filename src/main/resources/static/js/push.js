@@ -8,7 +8,7 @@
 
 import { TICK_RANGE, withTick } from './address.js';
 import { ENDPOINTS } from './endpoints.js';
-import { clock, el, followNewest, preview } from './view.js';
+import { clock, el, followNewest, preview, renderNow } from './view.js';
 
 const KEPT = 50; // pushes shown; older ones scroll away
 
@@ -108,6 +108,7 @@ export class Pushes {
   }
 
   show(item) {
+    renderNow(); // the log first, with the message this push came in (view.js)
     this.list.append(item);
     while (this.list.children.length > KEPT) {
       this.list.firstElementChild.remove();

@@ -3,7 +3,7 @@
 // Only OPEN and CLOSED are announced by events, so a watcher also samples readyState right after each call that
 // can change it (the constructor, close()) and on every animation frame until the socket is CLOSED.
 
-import { el } from './view.js';
+import { el, renderNow } from './view.js';
 
 export const STATE_NAMES = Object.freeze({
   [WebSocket.CONNECTING]: 'CONNECTING',
@@ -58,6 +58,7 @@ export class ReadyStateView {
   }
 
   show({ state, name, trigger, at }) {
+    renderNow(); // the log first: a script that sees the new state finds the messages before it there (view.js)
     this.output.dataset.state = String(state);
     this.output.replaceChildren(el('b', {}, String(state)), ` ${name}`);
     this.list.append(el('li', { 'data-state': state },

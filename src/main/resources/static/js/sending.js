@@ -8,7 +8,7 @@
 import { describeData } from './event-log.js';
 import { hashing, sameBytes, sha256 } from './digest.js';
 import { LIMITS } from './endpoints.js';
-import { bytes, el, millis, preview } from './view.js';
+import { bytes, el, millis, preview, renderNow } from './view.js';
 
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues() fills at most this many bytes per call
 
@@ -163,13 +163,15 @@ export class Sender {
     this.bufferedNow.textContent = `${bytes(now)} (peak ${bytes(this.peak)})`;
   }
 
-  /** Matches a message to the send it echoes; false when it echoes none of ours. */
+  /**
+   * Matches a message to the send it echoes; false when it echoes none of ours. Cheap when nothing waits for an
+   * echo, as in a flood: it runs for every message.
+   */
   received(lane, data, at) {
-    const { kind, size } = describeData(data);
     if (typeof data === 'string') {
       if (lane.text.length > 0 && lane.text[0].text === data) {
         const send = lane.text.shift();
-        this.echoed(send, kind, utf8.encode(data).byteLength, at, textLength(data));
+        this.echoed(send, 'string', utf8.encode(data).byteLength, at, textLength(data));
         this.settle(send, { match: 'true', check: 'text', hash: 'same text' });
         return true;
       }
@@ -179,6 +181,7 @@ export class Sender {
     if (!send) {
       return false; // not an echo of ours
     }
+    const { kind, size } = describeData(data);
     this.echoed(send, kind, size, at);
     this.verify(send, data);
     return true;
@@ -186,6 +189,7 @@ export class Sender {
 
   /** size in bytes, as sent: a string's UTF-8 bytes (what went over the wire), not its length in UTF-16 units. */
   echoed(send, kind, size, at, chars = null) {
+    renderNow(); // the log first, with the echo's message entry (view.js)
     const rtt = at - send.sentAt;
     Object.assign(send.row.dataset, { echoKind: kind, echoBytes: String(size), rttMs: rtt.toFixed(1) });
     send.row.querySelector('.echo').textContent = `${kind} ${bytes(size)}`
@@ -210,11 +214,13 @@ export class Sender {
 
   /** A send that will get no echo: one state in the echo column, and nothing to check in the hash column. */
   noEcho(send, why) {
+    renderNow();
     send.row.querySelector('.echo').textContent = why;
     this.settle(send, { match: 'none', hash: '—' });
   }
 
   settle(send, { match, check = '', hash, title }) {
+    renderNow();
     send.row.dataset.match = match;
     send.row.dataset.check = check;
     const cell = send.row.querySelector('.hash');

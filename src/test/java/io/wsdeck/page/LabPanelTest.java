@@ -193,6 +193,30 @@ class LabPanelTest extends PageInChromium {
 			.containsEntry("size", "100"));
 	}
 
+	/**
+	 * The log shows a flood's messages in batches, once a frame, while the count is kept per message: the page must
+	 * never show more in the panel than in the log. A close in the middle of a flood shows it: when the panel says
+	 * closed, every message it counted is in the log, in order, before the close.
+	 */
+	@Test
+	void aCloseInTheMiddleOfAFloodFindsTheLogCaughtUpWithTheCount() {
+		this.page.lab("flood", "400", "10");
+		await().until(() -> "open".equals(this.page.labSocket()));
+		this.page.lab("close"); // close 4000 custom, queued behind what is left of the flood
+
+		await().until(() -> "closed".equals(this.page.labSocket()));
+		List<Map<String, String>> log = this.page.events();
+		List<String> types = log.stream().map((event) -> event.get("type")).toList();
+		assertThat(types.get(types.size() - 1)).isEqualTo("close");
+		int closeCommand = types.lastIndexOf("command");
+		assertThat(log.get(closeCommand).get("details")).isEqualTo("\"close 4000 custom\" to the lab");
+		List<String> afterCommand = types.subList(closeCommand + 1, types.size() - 1);
+		assertThat(afterCommand).as("only messages between the close command and the close event")
+			.allMatch("message"::equals);
+		assertThat(this.page.labSince()).containsEntry("command", "close 4000 custom")
+			.containsEntry("messages", String.valueOf(afterCommand.size()));
+	}
+
 	@Test
 	void floodBinaryWithBlobArrivesAsBlobsThenFloodDone() {
 		this.page.lab("flood-binary"); // flood-binary 100 1024
