@@ -32,8 +32,8 @@ export function likelyCauses(url, protocols = []) {
   }
   if (target.protocol === 'wss:') {
     causes.push(['TLS', `wss:// to a certificate the browser may not trust: open https://${target.host}/ once and `
-      + 'accept it, or trust the certificate file wsdeck\'s log names at startup (the development one is '
-      + '~/.wsdeck/tls/localhost.crt)']);
+      + 'accept it, or trust the certificate file wsdeck\'s log names at startup (localhost.crt in '
+      + 'wsdeck.tls.directory, by default ~/.wsdeck/tls)']);
   }
   if (protocols.length > 0) {
     causes.push(['subprotocol', `if the server picked none of those offered (${protocols.join(', ')}), the browser `
@@ -81,10 +81,14 @@ function causeList(causes, className) {
 export function neverOpenedHint(url, protocols) {
   const likely = likelyCauses(url, protocols);
   return el('div', { class: 'event-hint', 'data-likely': likely.map(([status]) => status).join(',') },
+    // What the address suggests first: on a phone the log shows only the entry's first lines.
+    ...(likely.length > 0 ? [el('p', {}, 'This address suggests:'), causeList(likely, 'likely')] : []),
     el('p', {}, 'Its devtools Console says why (e.g. ', el('code', {}, 'Unexpected response code: 404'), ' or ',
       el('code', {}, 'net::ERR_CERT_AUTHORITY_INVALID'), '), and the Network tab shows the handshake\'s response.'),
-    ...(likely.length > 0 ? [el('p', {}, 'This address suggests:'), causeList(likely, 'likely')] : []),
-    el('p', {}, 'The common causes:'),
-    causeList(COMMON_CAUSES, 'causes'),
-    el('p', {}, LOGGED));
+    // Folded when the address already points somewhere: on a phone the whole list made the entry taller than the
+    // log, and what the address suggests scrolled out of sight.
+    el('details', { open: likely.length > 0 ? null : '' },
+      el('summary', {}, 'The common causes, and which reach wsdeck\'s log'),
+      causeList(COMMON_CAUSES, 'causes'),
+      el('p', {}, LOGGED)));
 }

@@ -96,7 +96,13 @@ export function followNewest(list) {
     requestAnimationFrame(() => {
       scheduled = false;
       if (following) {
-        list.scrollTop = list.scrollHeight;
+        // The newest item's top, when it is taller than the list (a refused socket's hint): its first lines say
+        // what happened, and the bottom would show only the end of it.
+        const newest = list.lastElementChild;
+        const tall = newest && newest.offsetHeight > list.clientHeight;
+        list.scrollTop = tall
+          ? list.scrollTop + newest.getBoundingClientRect().top - list.getBoundingClientRect().top
+          : list.scrollHeight;
         ownTop = list.scrollTop;
       }
     });

@@ -194,6 +194,8 @@ class ConnectionPanelTest extends PageInChromium {
 					"429 / 503 too many sessions", "nothing listens at that host and port",
 					"for wss://, a certificate the browser does not trust")
 			.doesNotContain("the server's log says which");
+		assertThat(this.page.commonCausesFolded())
+			.as("the common causes folded under what the address suggests, which stays in sight").isTrue();
 	}
 
 	@Test

@@ -141,6 +141,12 @@ final class DeckPage {
 				"const hint = document.querySelector('#event-log .event-hint'); return hint ? hint.dataset.likely : null;");
 	}
 
+	/** Whether that hint shows its list of every common cause folded (it does when the address suggests some). */
+	boolean commonCausesFolded() {
+		return Boolean.FALSE.equals(this.browser.script(
+				"return document.querySelector('#event-log .event-hint details').open;"));
+	}
+
 	// binaryType and send()
 
 	DeckPage chooseBinaryType(String binaryType) {
