@@ -15,6 +15,8 @@ const quoted = (text) => cut(text ?? '', 40).replaceAll('`', "'");
 const MAX_MESSAGE = LIMITS.maxMessageBytes; // wsdeck.limits.max-message-size: the lab refuses a larger size
 
 const number = (name, label, value, min, max) => ({ name, label, value, min, max, type: 'number' });
+// A CODE before a REASON: left empty, the REASON would be sent in its place (close with no code sent "close custom").
+const code = (value) => ({ ...number('code', 'CODE', value, 0, 65_535), required: '' });
 const text = (name, label, value) => ({ name, label, value, type: 'text' });
 
 /** Words in `backticks` are set as code. */
@@ -82,13 +84,13 @@ const GROUPS = [
       {
         word: 'close',
         // No bounds in the boxes: a code or reason the server refuses gets its answer, which says why.
-        args: [number('code', 'CODE', 4000, 0, 65_535), text('reason', 'REASON', 'custom')],
+        args: [code(4000), text('reason', 'REASON', 'custom')],
         expect: (a) => `\`close\` ${a.code}, \`"${quoted(a.reason)}"\`, \`wasClean\` true: the browser answers the `
           + 'close frame and the server ends the connection',
       },
       {
         word: 'close-raw',
-        args: [number('code', 'CODE', 1006, 0, 65_535), text('reason', 'REASON', 'forbidden')],
+        args: [code(1006), text('reason', 'REASON', 'forbidden')],
         expect: (a) => closeRawExpectation(Number(a.code)),
       },
       {

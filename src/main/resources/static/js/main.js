@@ -87,6 +87,8 @@ $('#send-file-form').addEventListener('submit', (event) => {
 // The size box is required, at least 1 and whole (an empty box would send a 0-byte ArrayBuffer); it has no
 // maximum, so a message over the server's limit can be sent to see its 1009 close.
 const bufferSize = $('#send-buffer-size');
+// The default (the tutorial's 10,000,000 bytes) within this server's limit, so the first send is an echo, not a 1009.
+bufferSize.value = String(Math.min(Number(bufferSize.value), MAX_MESSAGE));
 $('#send-buffer-limit').textContent = `${new Intl.NumberFormat('en').format(MAX_MESSAGE)} B`;
 bufferSize.addEventListener('input', () => {
   const over = Number(bufferSize.value) > MAX_MESSAGE;

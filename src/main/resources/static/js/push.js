@@ -116,7 +116,9 @@ export class Pushes {
     this.follow();
     this.count.dataset.ticks = String(this.ticks);
     this.count.dataset.broadcasts = String(this.broadcasts);
-    this.count.textContent = `${plural(this.ticks, 'tick')}, ${plural(this.broadcasts, 'broadcast')}`;
+    const all = this.ticks + this.broadcasts;
+    this.count.textContent = `${plural(this.ticks, 'tick')}, ${plural(this.broadcasts, 'broadcast')}`
+      + (all > KEPT ? ` (the newest ${KEPT} listed)` : '');
   }
 
   async broadcast(text) {

@@ -35,6 +35,8 @@ class ReconfiguredServerTest extends PageInChromium {
 	void theTickBoxAndTheSizeHintFollowTheConfiguredLimits() {
 		assertThat(this.page.find("#tick-ms").getAttribute("min")).isEqualTo("200");
 		assertThat(this.page.find("#send-buffer-hint").getText()).startsWith("2,097,152 B is this server's message limit");
+		assertThat(this.page.find("#send-buffer-size").getDomProperty("value")).as("the default size within the limit")
+			.isEqualTo("2097152");
 	}
 
 }
