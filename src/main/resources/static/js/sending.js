@@ -7,7 +7,7 @@
 
 import { describeData } from './event-log.js';
 import { hashing, sameBytes, sha256 } from './digest.js';
-import { LIMITS } from './endpoints.js';
+import { ENDPOINTS, LIMITS } from './endpoints.js';
 import { bytes, el, millis, preview, renderNow } from './view.js';
 
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues() fills at most this many bytes per call
@@ -60,7 +60,8 @@ export class Sender {
 
   /** Each socket has its own queues: a late close or message of the previous socket must not settle new sends. */
   attach(ws) {
-    const lane = { text: [], binary: [] };
+    // The lab takes text as commands and answers them (in the Lab panel): its sends have no echo to wait for.
+    const lane = { text: [], binary: [], lab: new URL(ws.url).pathname === ENDPOINTS.lab };
     this.ws = ws;
     this.lane = lane;
     ws.addEventListener('message', (event) => {
@@ -126,6 +127,11 @@ export class Sender {
     // send() adds the bytes to bufferedAmount at once; they leave it as the browser hands them to the network.
     send.row.dataset.bufferedAfterSend = String(this.ws.bufferedAmount);
     send.sentAt = performance.now();
+    if (this.lane.lab) {
+      this.noEcho(send, `none expected: ${ENDPOINTS.lab} answers commands, see the Lab panel`);
+      this.watchBufferedAmount();
+      return;
+    }
     queue.push(send);
     this.watchBufferedAmount();
   }

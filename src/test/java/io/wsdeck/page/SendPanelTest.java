@@ -112,6 +112,17 @@ class SendPanelTest extends PageInChromium {
 		assertThat(this.page.find("#sends tr").getText()).doesNotContain("waiting");
 	}
 
+	/** The lab answers commands: a string sent there waits for no echo, and says so while the socket is open. */
+	@Test
+	void aStringSentToTheLabExpectsNoEcho() {
+		this.page.chooseEndpoint("/ws/lab").connectAndAwaitOpen().sendText("echo hi");
+
+		await().until(() -> "none".equals(this.page.lastSend().get("match")));
+		assertThat(this.page.find("#sends tr .echo").getText())
+			.isEqualTo("none expected: /ws/lab answers commands, see the Lab panel");
+		assertThat(this.page.readyState()).isEqualTo(1);
+	}
+
 	@Test
 	void aBufferOverTheServersLimitCanBeSentAndShowsTheServers1009() {
 		this.page.sendBuffer(20_000_000);
