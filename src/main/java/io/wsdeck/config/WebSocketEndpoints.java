@@ -155,9 +155,7 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 	/** A handshake to any other path gets a 404 that lists these, and a log line. */
 	@Bean
 	static UnknownEndpoint unknownEndpoint(WsdeckProperties properties, HandshakeRefusal refusal) {
-		WsdeckProperties.Endpoints paths = properties.endpoints();
-		return new UnknownEndpoint(refusal,
-				List.of(paths.mixed(), paths.text(), paths.binary(), paths.echo(), paths.lab()));
+		return new UnknownEndpoint(refusal, properties.endpoints().paths().values());
 	}
 
 	@Bean

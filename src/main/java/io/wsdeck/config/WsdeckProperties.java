@@ -79,8 +79,8 @@ public record WsdeckProperties(
 		static final String PATH_RULE = "must be a path starting with / with more after it, and no spaces or "
 				+ "wildcards (/ itself is the page)";
 
-		/** Each endpoint's path, by the name of its setting. */
-		private Map<String, String> paths() {
+		/** Each endpoint's path, by the name of its setting ({@code mixed}, {@code text}, …), in that order. */
+		public Map<String, String> paths() {
 			Map<String, String> paths = new LinkedHashMap<>();
 			paths.put("mixed", mixed);
 			paths.put("text", text);

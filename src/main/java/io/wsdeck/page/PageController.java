@@ -21,13 +21,7 @@ class PageController {
 	private final String endpointsModule;
 
 	PageController(WsdeckProperties properties, JsonMapper json) {
-		WsdeckProperties.Endpoints paths = properties.endpoints();
-		Map<String, String> endpoints = new LinkedHashMap<>();
-		endpoints.put("mixed", paths.mixed());
-		endpoints.put("text", paths.text());
-		endpoints.put("binary", paths.binary());
-		endpoints.put("echo", paths.echo());
-		endpoints.put("lab", paths.lab());
+		Map<String, String> endpoints = properties.endpoints().paths();
 		Map<String, Long> limits = new LinkedHashMap<>();
 		limits.put("minTickMs", properties.push().minTick().toMillis());
 		limits.put("maxTickMs", properties.push().maxTick().toMillis());
