@@ -2,9 +2,13 @@
 // not open an insecure socket), on the host and port that served the page.
 
 import { LIMITS } from './endpoints.js';
+import { count } from './view.js';
 
 /** The ?tick= intervals this server takes (wsdeck.push.min-tick, max-tick; README "Server push"). */
 export const TICK_RANGE = Object.freeze({ min: LIMITS.minTickMs, max: LIMITS.maxTickMs });
+
+/** The range as the page words it: "50 to 3,600,000" (milliseconds). */
+export const TICK_RANGE_TEXT = `${count(TICK_RANGE.min)} to ${count(TICK_RANGE.max)}`;
 
 export function socketScheme(pageProtocol = location.protocol) {
   return pageProtocol === 'https:' ? 'wss:' : 'ws:';

@@ -4,11 +4,8 @@
 // and ping).
 
 import { LIMITS } from './endpoints.js';
-import { cut, el } from './view.js';
+import { count, cut, el, plural } from './view.js';
 
-const numbers = new Intl.NumberFormat('en');
-const count = (value) => numbers.format(Number(value));
-const plural = (value, noun) => `${count(value)} ${noun}${Number(value) === 1 ? '' : 's'}`;
 /** A value typed into a box, short and without backticks, to quote inside an expectation. */
 const quoted = (text) => cut(text ?? '', 40).replaceAll('`', "'");
 

@@ -11,7 +11,7 @@ import { LAB_PATH, Lab } from './lab.js';
 import { Pushes } from './push.js';
 import { ReadyStateView, STATE_NAMES } from './ready-state.js';
 import { MAX_MESSAGE, Sender } from './sending.js';
-import { $ } from './view.js';
+import { $, bytes } from './view.js';
 
 const context = describeContext();
 $('#context').textContent = context.text;
@@ -89,7 +89,7 @@ $('#send-file-form').addEventListener('submit', (event) => {
 const bufferSize = $('#send-buffer-size');
 // The default (the tutorial's 10,000,000 bytes) within this server's limit, so the first send is an echo, not a 1009.
 bufferSize.value = String(Math.min(Number(bufferSize.value), MAX_MESSAGE));
-$('#send-buffer-limit').textContent = `${new Intl.NumberFormat('en').format(MAX_MESSAGE)} B`;
+$('#send-buffer-limit').textContent = bytes(MAX_MESSAGE);
 bufferSize.addEventListener('input', () => {
   const over = Number(bufferSize.value) > MAX_MESSAGE;
   $('#send-buffer-hint').dataset.over = String(over);

@@ -4,10 +4,8 @@
 // and which wsdeck's log records: only the handshakes that reached it.
 
 import { ENDPOINTS } from './endpoints.js';
-import { TICK_RANGE } from './address.js';
+import { TICK_RANGE, TICK_RANGE_TEXT } from './address.js';
 import { el } from './view.js';
-
-const numbers = new Intl.NumberFormat('en');
 
 /** The causes a URL alone points to, most telling first; each [status, text]. */
 export function likelyCauses(url, protocols = []) {
@@ -52,8 +50,7 @@ function badTick(values, path) {
   const value = values[0];
   const ms = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!(ms >= TICK_RANGE.min && ms <= TICK_RANGE.max)) {
-    return `?tick=${value}: wsdeck takes whole milliseconds from ${numbers.format(TICK_RANGE.min)} to `
-      + `${numbers.format(TICK_RANGE.max)}`;
+    return `?tick=${value}: wsdeck takes whole milliseconds from ${TICK_RANGE_TEXT}`;
   }
   return null;
 }
@@ -61,7 +58,7 @@ function badTick(values, path) {
 /** Every common cause, whatever the URL; wsdeck's log can confirm the first five, not the last two. */
 const COMMON_CAUSES = [
   ['404', `a path wsdeck does not serve: its endpoints are ${Object.values(ENDPOINTS).join(', ')}`],
-  ['400', `a bad ?tick= (whole ms from ${numbers.format(TICK_RANGE.min)} to ${numbers.format(TICK_RANGE.max)}, once, `
+  ['400', `a bad ?tick= (whole ms from ${TICK_RANGE_TEXT}, once, `
     + `on ${ENDPOINTS.mixed} and ${ENDPOINTS.text} only)`],
   ['401', 'a token is required: add ?access_token=TOKEN to the address'],
   ['403', 'this page\'s origin is not in wsdeck.endpoints.allowed-origins'],

@@ -6,13 +6,11 @@
 // string is taken for a broadcast when it is none of the others the server sends there: the greeting (the first
 // message), a tick (JSON with "type":"tick"), or the echo of one of this page's sends (the send panel matches those).
 
-import { TICK_RANGE, withTick } from './address.js';
+import { TICK_RANGE, TICK_RANGE_TEXT, withTick } from './address.js';
 import { ENDPOINTS } from './endpoints.js';
-import { clock, el, followNewest, preview, renderNow } from './view.js';
+import { clock, el, followNewest, plural, preview, renderNow } from './view.js';
 
 const KEPT = 50; // pushes shown; older ones scroll away
-
-const numbers = new Intl.NumberFormat('en');
 
 export class Pushes {
   /** @param isEcho (messageEvent) => whether it echoed one of the page's sends; asked after the send panel saw it */
@@ -69,7 +67,7 @@ export class Pushes {
     box.setAttribute('aria-invalid', String(!valid));
     this.problem.hidden = valid;
     this.problem.textContent = valid ? '' : `"${box.value}" is not an interval wsdeck takes: whole milliseconds from `
-      + `${numbers.format(TICK_RANGE.min)} to ${numbers.format(TICK_RANGE.max)} (it refuses others with HTTP 400). `
+      + `${TICK_RANGE_TEXT} (it refuses others with HTTP 400). `
       + 'Not reconnected: the socket stays as it is.';
     return !valid;
   }
@@ -154,10 +152,6 @@ function takesPushes(ws) {
   } catch {
     return false;
   }
-}
-
-function plural(count, noun) {
-  return `${numbers.format(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function parseTick(text) {

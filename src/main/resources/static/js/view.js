@@ -22,8 +22,18 @@ export function clock(date = new Date()) {
 
 const numbers = new Intl.NumberFormat('en');
 
-export function bytes(count) {
-  return `${numbers.format(count)} B`;
+/** A number as the page writes it: 10,000,000 (a box's value, a string, is taken as the number it holds). */
+export function count(value) {
+  return numbers.format(Number(value));
+}
+
+/** "1 frame", "2 frames". */
+export function plural(value, noun) {
+  return `${count(value)} ${noun}${Number(value) === 1 ? '' : 's'}`;
+}
+
+export function bytes(value) {
+  return `${count(value)} B`;
 }
 
 export function millis(value) {
