@@ -9,13 +9,19 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLSocket;
 
+import io.wsdeck.support.RawFrame;
+import io.wsdeck.support.RawFrame.Close;
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.RawWebSocket;
 import io.wsdeck.support.TrustingClients;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,11 +29,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A client that shuts down its sending side right after its upgrade request, and then reads. The request is
@@ -116,6 +125,35 @@ class HalfCloseTest {
 				throw new AssertionError("try " + i + " of " + TRIES + " (" + halfClose + "): " + ex, ex);
 			}
 		}
+	}
+
+	/**
+	 * The close line says what happened, however the client half-closed: it left without a close frame, 1006 by the
+	 * client, no reason; and the close frame the server sends it (1002, Tomcat's stand-in for the 1006 that may not
+	 * be sent) has no reason either. A close_notify alone used to give both Tomcat's "Unable to unwrap data, invalid
+	 * status [CLOSED]", which reads as a TLS failure of the server's.
+	 */
+	@ParameterizedTest
+	@EnumSource(HalfClose.class)
+	@ExtendWith(OutputCaptureExtension.class)
+	void theSessionIsLoggedAsTheClientsWhoLeftWithoutACloseFrame(HalfClose halfClose, CapturedOutput output)
+			throws IOException {
+		List<RawFrame> afterTheGreeting;
+		int clientPort;
+		try (HalfClosedTls connection = overTlsHalfClosed("/ws", halfClose)) {
+			connection.ws().expectUpgraded().expectText("world");
+			afterTheGreeting = connection.ws().readUntilEndOfStream(WAIT);
+			clientPort = connection.tcp().getLocalPort();
+		}
+
+		assertThat(afterTheGreeting).allSatisfy((frame) -> assertThat(frame.close()).isEqualTo(new Close(1002, "")));
+		await().atMost(WAIT).untilAsserted(() -> {
+			Matcher opened = Pattern.compile("Opened session (\\S+) on mixed from /127\\.0\\.0\\.1:" + clientPort + ",")
+				.matcher(output.getOut());
+			assertThat(opened.find()).as("the session's open line").isTrue();
+			assertThat(output.getOut()).containsPattern(
+					"WARN .* Closed session " + Pattern.quote(opened.group(1)) + " on mixed: 1006 \"\" by client after");
+		});
 	}
 
 	@Test

@@ -48,14 +48,19 @@ import org.apache.tomcat.util.res.StringManager;
 /**
  * Implementation of a secure socket channel
  * <p>
- * wsdeck: this is Tomcat 11.0.22's SecureNioChannel with one change, marked {@code wsdeck:} below: a read reports the
+ * wsdeck: this is Tomcat 11.0.22's SecureNioChannel with two changes, marked {@code wsdeck:} below. A read reports the
  * end of the stream only once the TLS records already taken off the socket have been decrypted. The read that
  * finishes the TLS handshake takes the client's first request off the socket along with its Finished whenever both
  * have arrived; Tomcat's next read saw the TCP FIN of a client that had half-closed right after its request (it only
  * reads from then on) and reported the end of the stream with the request still undecrypted in netInBuffer, and the
  * connection was closed without an answer: a wss client got no 101, about half the time on loopback (plain ws, with
  * nothing to decrypt, always got it). Records left behind by a read that filled its buffer were lost at a FIN the same
- * way. See org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
+ * way.
+ * <p>
+ * And a clean TLS close of the client's side (a close_notify) with no data before it is the end of the stream, as
+ * it is at the FIN: Tomcat threw "Unable to unwrap data, invalid status [CLOSED]", which wsdeck's close log line
+ * gave as the reason of the client's 1006, and Tomcat as the reason of the close frame it sent, as if the server had
+ * failed to decrypt something. See org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
  */
 public class SecureNioChannel extends NioChannel {
 
@@ -698,6 +703,9 @@ public class SecureNioChannel extends NioChannel {
                 // processing to continue. If the connection has been closed
                 // mid-request then the next attempt to read will trigger an
                 // EOF.
+            } else if (unwrap.getStatus() == Status.CLOSED && read == 0) {
+                // wsdeck: that EOF (see the class description)
+                return -1;
             } else {
                 // Something else went wrong
                 throw new IOException(sm.getString("channel.nio.ssl.unwrapFail", unwrap.getStatus()));
