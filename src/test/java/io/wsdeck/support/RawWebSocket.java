@@ -55,8 +55,6 @@ public final class RawWebSocket implements Closeable {
 
 	private final InputStream in;
 
-	private final OutputStream out;
-
 	private final RawUpgradeRequest request;
 
 	private final RawHttpResponse response;
@@ -72,7 +70,6 @@ public final class RawWebSocket implements Closeable {
 			Duration timeout) throws IOException {
 		this.socket = socket;
 		this.in = in;
-		this.out = socket.getOutputStream();
 		this.request = request;
 		this.response = response;
 		this.timeout = timeout;
@@ -186,7 +183,7 @@ public final class RawWebSocket implements Closeable {
 
 	public void send(List<RawFrame> frames) throws IOException {
 		requireUpgraded();
-		OutputStream buffered = new BufferedOutputStream(this.out, 16 * 1024); // one per call: idle costs nothing
+		OutputStream buffered = new BufferedOutputStream(out(), 16 * 1024); // one per call: idle costs nothing
 		for (RawFrame frame : frames) {
 			frame.writeTo(buffered);
 		}
@@ -220,8 +217,9 @@ public final class RawWebSocket implements Closeable {
 
 	/** Bytes as given, e.g. half a frame, a frame with a non-minimal length, or garbage. */
 	public void sendRaw(byte[] bytes) throws IOException {
-		this.out.write(bytes);
-		this.out.flush();
+		OutputStream out = out();
+		out.write(bytes);
+		out.flush();
 	}
 
 	public void sendText(String text) throws IOException {
@@ -488,6 +486,11 @@ public final class RawWebSocket implements Closeable {
 		}
 	}
 
+	/** Asked for at each write, so a client can be made of a socket whose sending side is shut down already. */
+	private OutputStream out() throws IOException {
+		return this.socket.getOutputStream();
+	}
+
 	private void requireUpgraded() {
 		if (!this.response.isUpgrade()) {
 			throw new IllegalStateException("no WebSocket on this connection; the handshake got:\n" + this.response);
@@ -563,6 +566,21 @@ public final class RawWebSocket implements Closeable {
 				OutputStream out = socket.getOutputStream();
 				out.write(request.toBytes("127.0.0.1:" + port));
 				out.flush();
+			}
+			catch (IOException | RuntimeException | Error ex) {
+				socket.close();
+				throw ex;
+			}
+			return answered(socket, request);
+		}
+
+		/**
+		 * Reads the answer to {@code request}, which the caller has written on {@code socket} itself: over TLS, say,
+		 * or followed by a half-close. The client returned owns the socket; it is closed if reading fails.
+		 */
+		public RawWebSocket answered(Socket socket, RawUpgradeRequest request) throws IOException {
+			try {
+				socket.setSoTimeout(Math.toIntExact(this.timeout.toMillis()));
 				InputStream in = new BufferedInputStream(socket.getInputStream(), this.inputBufferSize);
 				RawHttpResponse response = RawHttpResponse.read(in, request.method());
 				return new RawWebSocket(socket, in, request, response, this.timeout);
