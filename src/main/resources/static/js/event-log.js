@@ -4,7 +4,7 @@
 // it) and addEventListener (any number of listeners). open gets one of each, so every open is logged twice.
 
 import { neverOpenedHint } from './never-opened.js';
-import { bytes, clock, el, followNewest, preview, renderNow, renderSoon } from './view.js';
+import { bytes, clock, el, followNewest, preview, renderNow, renderSoon, skipFrames } from './view.js';
 
 /** What a message event carries: a string, or binary data whose type binaryType chose. */
 export function describeData(data) {
@@ -38,14 +38,18 @@ export class EventLog {
   }
 
   /**
-   * Messages are shown in batches, once a frame (view.js, renderSoon), since a flood brings thousands a second; any
-   * other entry is shown at once, with the messages before it, because panels and scripts act on opens and closes.
+   * Messages are shown in batches, once a frame (view.js, renderSoon), since a flood brings thousands a second, and
+   * every 250 ms while more wait than the log keeps (skipFrames); any other entry is shown at once, with the messages
+   * before it, because panels and scripts act on opens and closes.
    *
    * @param entry {type, via, source, details, hint, data}: hint is an element shown under the details, data becomes
    *   data-* attributes for scripts and tests
    */
   add(entry) {
     this.pending.push({ ...entry, at: new Date() });
+    if (this.pending.length > KEPT) {
+      skipFrames(); // a flood: the next render writes over the whole log, so it had better come less often
+    }
     if (this.pending.length > 2 * KEPT) {
       this.pending.splice(0, this.pending.length - KEPT); // older than any the log keeps: never shown
     }

@@ -218,6 +218,26 @@ class LabPanelTest extends PageInChromium {
 	}
 
 	/**
+	 * While more entries wait than the log keeps, its renders skip animation frames and wait for a timer (view.js),
+	 * so that a flood is not spent drawing entries written over at the next frame. The log and the count must still
+	 * move while it runs, not only at its end.
+	 */
+	@Test
+	void theCountAndTheLogMoveWhileAFloodRuns() {
+		this.page.lab("flood", "100000", "10");
+
+		await().until(() -> {
+			int counted = Integer.parseInt(this.page.labSince().get("messages"));
+			return counted > 500 && counted < 100_001;
+		});
+		assertThat(this.page.events()).hasSize(500).last().satisfies((entry) -> assertThat(entry)
+			.containsEntry("type", "message")
+			.containsEntry("details", "string \"abcdefghij\""));
+		this.page.close(1000, "enough"); // the server stops the flood once the session closes
+		await().until(() -> this.page.readyState() == 3);
+	}
+
+	/**
 	 * A flood brings more messages between two frames than the log keeps, and the log then writes them over its
 	 * items in place: nothing an earlier entry showed (its hint, its data- attributes, its type) may stay on them.
 	 */
