@@ -59,15 +59,33 @@ export function cut(text, max = 120) {
 // close or error entry, readyState, a send's echo, a push), so that no panel ever shows more than the log: a script
 // (or a test) that sees a panel change finds the messages before it in the log too, in order.
 const waiting = new Set(); // renders, each once however often it was asked for
+const LATEST = 250; // ms after the first ask: a hidden tab gets no animation frames, and its log would stand still
 let frame = 0;
 let timer = 0;
+let skippingFrames = false;
 
 /** Runs render() at the next animation frame, with every other render waiting for it. */
 export function renderSoon(render) {
   waiting.add(render);
   if (frame === 0) {
-    frame = requestAnimationFrame(renderNow);
-    timer = setTimeout(renderNow, 250); // a hidden tab gets no animation frames, and its log would stand still
+    frame = requestAnimationFrame(renderInFrame);
+    timer = setTimeout(renderNow, LATEST);
+  }
+}
+
+/**
+ * Until the waiting renders have run, they skip animation frames and wait for the timer, LATEST ms after the first
+ * was asked for. For floods: the log asks for it when more entries wait than it keeps, as its next render then writes
+ * over every entry it shows. Rendering at every frame of a flood (one each 100-200 ms) spent a third of the page's
+ * time on entries written over at the next.
+ */
+export function skipFrames() {
+  skippingFrames = true;
+}
+
+function renderInFrame() {
+  if (!skippingFrames) {
+    renderNow();
   }
 }
 
@@ -78,6 +96,7 @@ export function renderNow() {
     clearTimeout(timer);
     frame = 0;
   }
+  skippingFrames = false;
   for (const render of waiting) {
     waiting.delete(render);
     render();

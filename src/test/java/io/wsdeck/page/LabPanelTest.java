@@ -217,6 +217,53 @@ class LabPanelTest extends PageInChromium {
 			.containsEntry("messages", String.valueOf(afterCommand.size()));
 	}
 
+	/**
+	 * While more entries wait than the log keeps, its renders skip animation frames and wait for a timer (view.js),
+	 * so that a flood is not spent drawing entries written over at the next frame. The log and the count must still
+	 * move while it runs, not only at its end.
+	 */
+	@Test
+	void theCountAndTheLogMoveWhileAFloodRuns() {
+		this.page.lab("flood", "100000", "10");
+
+		await().until(() -> {
+			int counted = Integer.parseInt(this.page.labSince().get("messages"));
+			return counted > 500 && counted < 100_001;
+		});
+		assertThat(this.page.events()).hasSize(500).last().satisfies((entry) -> assertThat(entry)
+			.containsEntry("type", "message")
+			.containsEntry("details", "string \"abcdefghij\""));
+		this.page.close(1000, "enough"); // the server stops the flood once the session closes
+		await().until(() -> this.page.readyState() == 3);
+	}
+
+	/**
+	 * A flood brings more messages between two frames than the log keeps, and the log then writes them over its
+	 * items in place: nothing an earlier entry showed (its hint, its data- attributes, its type) may stay on them.
+	 */
+	@Test
+	void aFloodWritesOverTheWholeLogLeavingNothingOfTheEntriesBefore() {
+		this.page.askForSubprotocols("chat").lab("echo", "lost"); // never opens: its close has the hint
+		await().until(() -> "closed".equals(this.page.labSocket()));
+		assertThat(this.page.likelyCausesShown()).isEqualTo("subprotocol");
+
+		this.page.askForSubprotocols("").lab("flood", "5000", "10");
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> "flood done 5000".equals(lastAnswer()));
+		List<Map<String, String>> log = this.page.events();
+		assertThat(log).hasSize(500);
+		assertThat(log.get(499)).containsEntry("details", "string \"flood done 5000\"");
+		Map<String, String> floodMessage = Map.of("type", "message", "via", "onmessage", "source", "#2", "kind", "string",
+				"size", "10", "details", "string \"abcdefghij\"");
+		assertThat(log.subList(0, 499)).as("entries other than the flood's messages")
+			.filteredOn((entry) -> !entry.equals(floodMessage))
+			.isEmpty();
+		assertThat(this.page.likelyCausesShown()).isNull();
+		assertThat(browser.script("return document.querySelectorAll('#event-log > li:not(.event-message)').length;"))
+			.as("entries drawn as anything but a message")
+			.isEqualTo(0L);
+	}
+
 	@Test
 	void floodBinaryWithBlobArrivesAsBlobsThenFloodDone() {
 		this.page.lab("flood-binary"); // flood-binary 100 1024
