@@ -15,8 +15,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * The threads that write pushes and pings, and those that write large echoes and closes. A write to a client that
  * stopped reading blocks its thread for up to the send-time limit, so these must never be the scheduler's or a
  * request's threads. On Java 21+ each write gets a virtual thread, and a thousand stuck clients cost nothing; on
- * Java 17-20 a fixed pool does the work, and when every thread is stuck, other sessions' pushes wait for one to
- * time out.
+ * Java 17-20 a pool of the configured size does the work, given a thread more for each of its writes that is stuck
+ * ({@link StuckWriterCompensation}).
  */
 @Configuration(proxyBeanMethods = false)
 class PushSenderConfiguration {
@@ -27,9 +27,14 @@ class PushSenderConfiguration {
 
 	static final String ECHO_SENDER = "echoSender";
 
+	@Bean
+	StuckWriterCompensation stuckWriterCompensation() {
+		return new StuckWriterCompensation();
+	}
+
 	@Bean(PUSH_SENDER)
-	Executor pushSender(WsdeckProperties properties) {
-		return writers("push-send-", "Pushes", properties.outbound().pushThreads());
+	Executor pushSender(WsdeckProperties properties, StuckWriterCompensation compensation) {
+		return writers("push-send-", "Push", properties.outbound().pushThreads(), compensation);
 	}
 
 	/**
@@ -39,15 +44,15 @@ class PushSenderConfiguration {
 	 * reason ({@link ManagedSession#closeLater}).
 	 */
 	@Bean(ECHO_SENDER)
-	Executor echoSender(WsdeckProperties properties) {
-		return writers("echo-send-", "Large echoes", properties.outbound().echoThreads());
+	Executor echoSender(WsdeckProperties properties, StuckWriterCompensation compensation) {
+		return writers("echo-send-", "Echo", properties.outbound().echoThreads(), compensation);
 	}
 
-	private static Executor writers(String prefix, String what, int threads) {
+	private static Executor writers(String prefix, String what, int threads, StuckWriterCompensation compensation) {
 		if (Runtime.version().feature() >= 21) {
 			SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor(prefix);
 			virtual.setVirtualThreads(true);
-			log.debug("{} are written on virtual threads", what);
+			log.debug("{} writers are virtual threads", what);
 			return virtual;
 		}
 		ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
@@ -57,8 +62,9 @@ class PushSenderConfiguration {
 		pool.setThreadNamePrefix(prefix);
 		// Keep writing while the context closes: SessionDrain's 1001 closes go out through the echo senders.
 		pool.setAcceptTasksAfterContextClose(true);
+		compensation.watch(pool, threads, what);
 		pool.initialize();
-		log.debug("{} are written by up to {} threads", what, threads);
+		log.debug("{} writers are {} threads, and one more for each stuck", what, threads);
 		return pool;
 	}
 

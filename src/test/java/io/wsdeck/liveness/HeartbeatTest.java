@@ -179,9 +179,10 @@ class HeartbeatTest {
 	}
 
 	/**
-	 * On Java 17-20 pings are written by the push senders' fixed pool. With its one thread stuck on a client that
-	 * does not read, another client's pings wait for it; that client was never pinged, and is not dead. (On Java
-	 * 21+ each ping has a thread of its own and this always passed.)
+	 * On Java 17-20 pings are written by the push senders' pool. With its one configured thread stuck on a client
+	 * that does not read, another client's pings wait until the pool is given a thread more (StuckWriterCompensation);
+	 * a ping that waits has not been sent, and its client is not dead. (On Java 21+ each ping has a thread of its own
+	 * and this always passed.)
 	 */
 	@Nested
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,

@@ -1,0 +1,70 @@
+package io.wsdeck.session;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.wsdeck.push.Broadcaster;
+import io.wsdeck.support.RawWebSocket;
+import io.wsdeck.support.WsClient;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * More clients that stop reading than there are push threads (Java 17-20, where the writers are a pool): their
+ * blocked writes must not hold up a reading client's pushes until the send-time limit. An outside audit saw 34
+ * paused clients against the 32 default threads delay everyone's broadcasts by up to 10 s. (On Java 21+ every write
+ * has a virtual thread of its own, and this passes as it is.)
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "wsdeck.outbound.push-threads=2", "wsdeck.outbound.send-time-limit=30s" })
+class StuckWritersTest {
+
+	private static final int STALLED = 4;
+
+	/** More than the kernel buffers of a loopback connection hold, so a write to a client that does not read blocks. */
+	private static final int BIG = 12_000_000;
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SessionRegistry registry;
+
+	@Autowired
+	Broadcaster broadcaster;
+
+	@Test
+	void clientsThatStopReadingDoNotHoldUpAReadersPushesWhenTheyOutnumberThePushThreads() throws IOException {
+		List<RawWebSocket> stalled = new ArrayList<>();
+		// Each read may wait 5 s: far less than the 30 s a stuck thread would hold the pushes up
+		try (RawWebSocket reader = RawWebSocket.connector().timeout(Duration.ofSeconds(5)).open(this.port, "/ws/text")) {
+			reader.expectText("world");
+			for (int i = 0; i < STALLED; i++) {
+				stalled.add(RawWebSocket.connector().receiveBufferSize(4096).open(this.port, "/ws/text"));
+			}
+			await().atMost(WsClient.TIMEOUT).until(() -> this.registry.size() == STALLED + 1);
+
+			this.broadcaster.broadcast("b".repeat(BIG));
+			assertThat(reader.readText()).hasSize(BIG);
+			await().atMost(WsClient.TIMEOUT)
+				.until(() -> this.registry.all().stream().filter((session) -> session.bufferedBytes() > 0).count()
+						== STALLED);
+
+			this.broadcaster.broadcast("after");
+			assertThat(reader.readText()).isEqualTo("after");
+		}
+		finally {
+			stalled.forEach(RawWebSocket::close);
+		}
+	}
+
+}
