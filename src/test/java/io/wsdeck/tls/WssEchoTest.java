@@ -1,5 +1,8 @@
 package io.wsdeck.tls;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,15 +16,20 @@ import java.util.List;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.wsdeck.support.RawHttpResponse;
+import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.TrustingClients;
 import io.wsdeck.support.TutorialRoundTrip;
 import io.wsdeck.support.WsClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,6 +37,7 @@ import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * wss on its own port beside ws, with the self-signed development certificate, through Spring's
@@ -36,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "wsdeck.tls.self-signed=true", "wsdeck.tls.port=0" })
+@ExtendWith(OutputCaptureExtension.class)
 class WssEchoTest {
 
 	@TempDir
@@ -51,6 +61,23 @@ class WssEchoTest {
 
 	@LocalServerPort
 	int port;
+
+	/** A ws:// URL with the wss port in it: Tomcat's 400 before any handshake code, and a line in wsdeck's log. */
+	@Test
+	void aPlainHandshakeOnTheWssPortGetsTomcats400AndALogLine(CapturedOutput output) throws IOException {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.wss.localPort())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(RawUpgradeRequest.to("/ws/text").toBytes("127.0.0.1:" + this.wss.localPort()));
+			RawHttpResponse response = RawHttpResponse.read(socket.getInputStream(), "GET");
+			assertThat(response.status()).isEqualTo(400);
+			assertThat(response.bodyText()).contains("This combination of host and port requires TLS.");
+		}
+		await().atMost(WsClient.TIMEOUT)
+			.untilAsserted(() -> assertThat(output.getOut()).contains("Refused plain HTTP on the wss port from /127.0.0.1:")
+				.contains("400 This combination of host and port requires TLS (\"GET /ws/text HTTP/1.1\": a ws:// or "
+						+ "http:// URL with the wss port in it?)"));
+	}
 
 	@Test
 	void greetsAndEchoesTextOverWss() {

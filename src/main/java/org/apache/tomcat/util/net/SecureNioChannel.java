@@ -60,7 +60,11 @@ import org.apache.tomcat.util.res.StringManager;
  * And a clean TLS close of the client's side (a close_notify) with no data before it is the end of the stream, as
  * it is at the FIN: Tomcat threw "Unable to unwrap data, invalid status [CLOSED]", which wsdeck's close log line
  * gave as the reason of the client's 1006, and Tomcat as the reason of the close frame it sent, as if the server had
- * failed to decrypt something. See org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
+ * failed to decrypt something.
+ * <p>
+ * And a plain HTTP request on this port (a ws:// URL with the wss port in it) is logged at INFO, as wsdeck logs
+ * every refused handshake; Tomcat answered it with its 400 and logged nothing above DEBUG. See
+ * org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
  */
 public class SecureNioChannel extends NioChannel {
 
@@ -314,6 +318,8 @@ public class SecureNioChannel extends NioChannel {
                 clientRequestedCiphers = Collections.emptyList();
                 break;
             case NON_SECURE:
+                // wsdeck: say so in the log (see the class description)
+                io.wsdeck.tls.PlainRequestOnTlsPort.refused(sc.socket().getRemoteSocketAddress(), netInBuffer);
                 netOutBuffer.clear();
                 netOutBuffer.put(TLSClientHelloExtractor.USE_TLS_RESPONSE);
                 netOutBuffer.flip();
