@@ -48,7 +48,14 @@ final class StuckWriterCompensation implements AutoCloseable {
 	void watch(ThreadPoolTaskExecutor pool, int threads, String what) {
 		Watched watched = new Watched(pool, threads, what);
 		pool.setTaskDecorator(watched);
-		this.watch.scheduleWithFixedDelay(watched::adjust, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+		this.watch.scheduleWithFixedDelay(() -> {
+			try {
+				watched.adjust();
+			}
+			catch (RuntimeException ex) { // a task that throws is never run again: keep watching
+				log.warn("Could not resize the {} writers' pool: {}", what, ex.toString());
+			}
+		}, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	@Override
