@@ -37,6 +37,9 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	 */
 	private static final String MANAGED = ManagedSession.class.getName();
 
+	/** The I/O failure that ended the connection, for the close line that follows it. */
+	private static final String CONNECTION_FAILURE = "io.wsdeck.connectionFailure";
+
 	/** Tomcat reads this per session: how long a blocking write may wait on a client that does not read. */
 	private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
@@ -131,8 +134,8 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 			log.debug("Session {} dropped its connection after the close: {}", container.getId(), exception.toString());
 		}
 		else if (exception instanceof IOException) {
-			// The peer went away: the close line that follows says how it ended.
-			log.info("Connection of session {} failed: {}", container.getId(), exception.toString());
+			// The peer went away: the close line that follows says so, one line per session rather than two
+			container.getAttributes().put(CONNECTION_FAILURE, exception.toString());
 		}
 		else {
 			log.warn("Transport error on session {}: {}", container.getId(), exception.toString());
@@ -143,6 +146,7 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 	@Override
 	public void afterConnectionClosed(WebSocketSession container, CloseStatus status) throws Exception {
 		ManagedSession session = (ManagedSession) container.getAttributes().remove(MANAGED);
+		Object failure = container.getAttributes().remove(CONNECTION_FAILURE);
 		CloseStatus closed = status;
 		if (session != null) {
 			closed = asReceived(container, session, session.closedAs(status)); // before ended() drops the queue
@@ -156,10 +160,10 @@ public final class ManagedSessionHandler extends WebSocketHandlerDecorator {
 		}
 		Duration open = Duration.between(session.openedAt(), Instant.now());
 		boolean byServer = session.closedByServer(closed);
-		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms; {}";
+		String line = "Closed session {} on {}: {} \"{}\" by {} after {} ms{}; {}";
 		Object[] values = { session.getId(), this.endpoint.tag(), closed.getCode(),
-				(closed.getReason() != null) ? closed.getReason() : "",
-				byServer ? "server" : "client", open.toMillis(), session.traffic() };
+				(closed.getReason() != null) ? closed.getReason() : "", byServer ? "server" : "client",
+				open.toMillis(), (failure != null) ? " (connection failed: " + failure + ")" : "", session.traffic() };
 		if (isExpected(closed, byServer) || session.endedAsAsked(closed)) {
 			log.info(line, values);
 		}

@@ -101,6 +101,26 @@ class SessionLogTest {
 		assertThat(output.getOut()).doesNotContain("Connection of session " + closed.group(1));
 	}
 
+	/**
+	 * A client that leaves without a close frame: its close line names the failure, and is the session's only line
+	 * besides the open line (there was an INFO "Connection of session … failed" line before it, two lines for each
+	 * client that vanished).
+	 */
+	@Test
+	void aClientThatLeavesWithoutACloseFrameHasOneCloseLineNamingTheFailure(CapturedOutput output) throws IOException {
+		try (RawWebSocket ws = RawWebSocket.open(this.port, "/ws/text").expectText("world")) {
+			assertThat(ws.response().isUpgrade()).isTrue(); // and leaves: the socket is closed with no close frame
+		}
+		Pattern closed = Pattern.compile("WARN .* Closed session (\\S+) on text: 1006 \"\" by client after \\d+ ms "
+				+ "\\(connection failed: java.io.EOFException\\); in 0 msgs/0 B");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut()).containsPattern(closed));
+		Matcher line = closed.matcher(output.getOut());
+		assertThat(line.find()).isTrue();
+		assertThat(output.getOut().lines().filter((each) -> each.contains(line.group(1))))
+			.filteredOn((each) -> !each.contains(" DEBUG "))
+			.hasSize(2);
+	}
+
 	@Test
 	void theOpenLineGivesTheExtensionAsTheHandshakeAnsweredIt(CapturedOutput output) throws IOException {
 		try (RawWebSocket ws = RawWebSocket.connect(this.port,
