@@ -30,13 +30,13 @@ final class StuckWriterCompensation implements AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(StuckWriterCompensation.class);
 
 	/** How long a task may hold its thread before another is added in its place. */
-	static final long STUCK_MILLIS = 200;
+	private static final long STUCK_MILLIS = 200;
 
 	/** How often the pools are looked at. */
 	private static final long CHECK_MILLIS = 100;
 
 	/** At most this many threads are added to a pool: each blocked one is a platform thread with its stack. */
-	static final int MAX_EXTRA_THREADS = 1000;
+	private static final int MAX_EXTRA_THREADS = 1000;
 
 	private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "stuck-writer-watch");
