@@ -19,13 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * More clients that stop reading than there are push threads (Java 17-20, where the writers are a pool): their
- * blocked writes must not hold up a reading client's pushes until the send-time limit. An outside audit saw 34
- * paused clients against the 32 default threads delay everyone's broadcasts by up to 10 s. (On Java 21+ every write
- * has a virtual thread of its own, and this passes as it is.)
+ * More clients that stop reading than there are writer threads (Java 17-20, where the writers are a pool): their
+ * blocked writes must not hold up a reading client's pushes, or another lab session's answers, until the send-time
+ * limit. An outside audit saw 34 paused clients against the 32 default push threads delay everyone's broadcasts by
+ * up to 10 s. (On Java 21+ every write has a virtual thread of its own, and this passes as it is.)
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "wsdeck.outbound.push-threads=2", "wsdeck.outbound.send-time-limit=30s" })
+		properties = { "wsdeck.outbound.push-threads=2", "wsdeck.outbound.echo-threads=2",
+				"wsdeck.outbound.send-time-limit=30s" })
 class StuckWritersTest {
 
 	private static final int STALLED = 4;
@@ -51,13 +52,15 @@ class StuckWritersTest {
 			for (int i = 0; i < STALLED; i++) {
 				stalled.add(RawWebSocket.connector().receiveBufferSize(4096).open(this.port, "/ws/text"));
 			}
-			await().atMost(WsClient.TIMEOUT).until(() -> this.registry.size() == STALLED + 1);
+			await().atMost(WsClient.TIMEOUT).until(() -> sessionsOn(Endpoint.TEXT) == STALLED + 1);
 
 			this.broadcaster.broadcast("b".repeat(BIG));
 			assertThat(reader.readText()).hasSize(BIG);
 			await().atMost(WsClient.TIMEOUT)
-				.until(() -> this.registry.all().stream().filter((session) -> session.bufferedBytes() > 0).count()
-						== STALLED);
+				.until(() -> this.registry.all()
+					.stream()
+					.filter((session) -> session.endpoint() == Endpoint.TEXT && session.bufferedBytes() > 0)
+					.count() == STALLED);
 
 			this.broadcaster.broadcast("after");
 			assertThat(reader.readText()).isEqualTo("after");
@@ -65,6 +68,34 @@ class StuckWritersTest {
 		finally {
 			stalled.forEach(RawWebSocket::close);
 		}
+	}
+
+	/** Lab answers are written by the echo writers: floods nobody reads must not hold up another session's answer. */
+	@Test
+	void floodsNobodyReadsDoNotHoldUpAnotherLabSessionsAnswersWhenTheyOutnumberTheEchoThreads() throws IOException {
+		List<RawWebSocket> stalled = new ArrayList<>();
+		try (RawWebSocket lab = RawWebSocket.connector().timeout(Duration.ofSeconds(5)).open(this.port, "/ws/lab")) {
+			for (int i = 0; i < STALLED; i++) {
+				RawWebSocket flooded = RawWebSocket.connector().receiveBufferSize(4096).open(this.port, "/ws/lab");
+				stalled.add(flooded);
+				flooded.sendText("flood 1000 10000"); // 10 MB: more than the kernel buffers hold
+			}
+			await().atMost(WsClient.TIMEOUT)
+				.until(() -> this.registry.all()
+					.stream()
+					.filter((session) -> session.endpoint() == Endpoint.LAB && session.bufferedBytes() > 0)
+					.count() == STALLED);
+
+			lab.sendText("echo still answered");
+			assertThat(lab.readText()).isEqualTo("still answered");
+		}
+		finally {
+			stalled.forEach(RawWebSocket::close);
+		}
+	}
+
+	private long sessionsOn(Endpoint endpoint) {
+		return this.registry.all().stream().filter((session) -> session.endpoint() == endpoint).count();
 	}
 
 }
