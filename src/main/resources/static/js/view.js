@@ -113,9 +113,16 @@ export function followNewest(list) {
   let following = true;
   let scheduled = false;
   let ownTop = null; // where our last scroll left the list: its scroll event may come after more items arrived
+  // While the list follows, the browser must not anchor its scrolling: as the oldest items were dropped from the
+  // top, scroll anchoring moved the view to keep the items in sight, and its scroll event read as the reader
+  // scrolling away (a lab flood ended with the log stopped in its middle, 3 times in 4). A reader who has scrolled
+  // up keeps the anchoring, so what they read stays put.
+  const anchor = () => { list.style.overflowAnchor = following ? 'none' : 'auto'; };
+  anchor();
   list.addEventListener('scroll', () => {
     const whereWeLeftIt = ownTop !== null && Math.abs(list.scrollTop - ownTop) < 1;
     following = whereWeLeftIt || list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+    anchor();
   });
   return () => {
     if (!following || scheduled) {

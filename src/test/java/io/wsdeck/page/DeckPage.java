@@ -141,6 +141,13 @@ final class DeckPage {
 				"const hint = document.querySelector('#event-log .event-hint'); return hint ? hint.dataset.likely : null;");
 	}
 
+	/** Whether the event log is scrolled to its foot, where its newest entry is. */
+	boolean eventLogShowsItsNewest() {
+		return Boolean.TRUE.equals(this.browser.script("""
+				const log = document.querySelector('#event-log');
+				return log.scrollTop + log.clientHeight >= log.scrollHeight - 4;"""));
+	}
+
 	/** Whether that hint shows its list of every common cause folded (it does when the address suggests some). */
 	boolean commonCausesFolded() {
 		return Boolean.FALSE.equals(this.browser.script(

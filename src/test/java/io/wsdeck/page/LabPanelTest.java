@@ -194,6 +194,19 @@ class LabPanelTest extends PageInChromium {
 	}
 
 	/**
+	 * The log follows its newest entry through a flood, and ends at "flood done". The browser's scroll anchoring, as
+	 * the oldest entries were dropped from the top, moved the view and read as the reader scrolling away: 3 floods in
+	 * 4 ended with the log stopped in their middle.
+	 */
+	@Test
+	void aFloodEndsWithTheLogAtItsNewestEntry() {
+		this.page.lab("flood", "3000", "30");
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> "flood done 3000".equals(lastAnswer()));
+		await("the log at its newest entry").atMost(Duration.ofSeconds(5)).until(this.page::eventLogShowsItsNewest);
+	}
+
+	/**
 	 * The log shows a flood's messages in batches, once a frame, while the count is kept per message: the page must
 	 * never show more in the panel than in the log. A close in the middle of a flood shows it: when the panel says
 	 * closed, every message it counted is in the log, in order, before the close.
