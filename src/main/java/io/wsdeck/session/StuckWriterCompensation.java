@@ -1,6 +1,6 @@
 package io.wsdeck.session;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,7 +72,8 @@ final class StuckWriterCompensation implements AutoCloseable {
 
 		private final String what;
 
-		private final Set<Running> running = ConcurrentHashMap.newKeySet();
+		/** When each of the pool's threads that runs a task started it: a thread runs one task at a time. */
+		private final Map<Thread, Long> running = new ConcurrentHashMap<>();
 
 		private int extra;
 
@@ -87,13 +88,13 @@ final class StuckWriterCompensation implements AutoCloseable {
 		@Override
 		public Runnable decorate(Runnable task) {
 			return () -> {
-				Running run = new Running(System.nanoTime());
-				this.running.add(run);
+				Thread thread = Thread.currentThread();
+				this.running.put(thread, System.nanoTime());
 				try {
 					task.run();
 				}
 				finally {
-					this.running.remove(run);
+					this.running.remove(thread);
 				}
 			};
 		}
@@ -101,7 +102,7 @@ final class StuckWriterCompensation implements AutoCloseable {
 		/** Gives the pool one thread more than configured for each of its tasks that is stuck (watch thread only). */
 		void adjust() {
 			long stuckSince = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(STUCK_MILLIS);
-			int stuck = (int) this.running.stream().filter((run) -> run.startedNanos - stuckSince < 0).count();
+			int stuck = (int) this.running.values().stream().filter((started) -> started - stuckSince < 0).count();
 			int wanted = Math.min(stuck, MAX_EXTRA_THREADS);
 			if (wanted == this.extra) {
 				return;
@@ -137,17 +138,6 @@ final class StuckWriterCompensation implements AutoCloseable {
 				this.warned = false;
 			}
 			log.debug("{} writers: {} tasks held up, {} threads", this.what, stuck, this.threads + wanted);
-		}
-
-	}
-
-	/** A task's start; identity, not value, tells two of them apart. */
-	private static final class Running {
-
-		final long startedNanos;
-
-		Running(long startedNanos) {
-			this.startedNanos = startedNanos;
 		}
 
 	}
