@@ -19,6 +19,7 @@ import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +89,33 @@ class ForwardedHeadersTest {
 		assertThat(List.of("10.0.0.1", "192.168.1.1", "172.16.0.1", "169.254.1.1", "100.64.0.1", "fd00:0:0:0:0:0:0:1",
 				"203.0.113.9")).noneMatch((address) -> trusted.matcher(address).matches());
 		assertThat(valve.getTrustedProxies()).isNull();
+	}
+
+	@Test
+	void theValveInPlaceStepsAsideOnlyForRequestsWithoutForwardedHeaders() {
+		TomcatWebServer tomcat = (TomcatWebServer) this.context.getWebServer();
+
+		assertThat(tomcat.getTomcat().getEngine().getPipeline().getValves())
+			.hasAtLeastOneElementOfType(RemoteIpValveWhenForwarded.class)
+			.noneMatch((valve) -> valve.getClass() == RemoteIpValve.class);
+	}
+
+	/** A proxy that terminates TLS may send the scheme alone; the valve must not step aside for it. */
+	@Test
+	void theSchemeForwardedWithoutAnAddressIsTaken() {
+		// HttpURLConnection: the JDK's HttpClient asks every HTTP/1.1 request to upgrade to h2c.
+		RestClient api = RestClient.builder()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.requestFactory(new SimpleClientHttpRequestFactory())
+			.defaultStatusHandler((status) -> true, (request, response) -> {
+			})
+			.build();
+
+		String help = api.get().uri("/ws/text").header("X-Forwarded-Proto", "https").retrieve().body(String.class);
+		String direct = api.get().uri("/ws/text").retrieve().body(String.class);
+
+		assertThat(help).contains("new WebSocket('wss://127.0.0.1:" + this.port + "/ws/text')");
+		assertThat(direct).contains("new WebSocket('ws://127.0.0.1:" + this.port + "/ws/text')");
 	}
 
 	private RawWebSocket upgradeFrom(String client) throws Exception {
