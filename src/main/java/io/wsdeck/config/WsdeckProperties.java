@@ -169,16 +169,17 @@ public record WsdeckProperties(
 	 * @param sendBufferLimit bytes that may wait behind a send in progress, pushes and echoes each on their own:
 	 *        pushes past it close the session as too slow (1008); the parts of a large echo past it make the server
 	 *        stop reading the client until they drain
-	 * @param pushThreads threads that write pushes (ticks, broadcasts, pings) on Java 17-20; a client that stops
-	 *        reading blocks one of them for up to the send time limit, and the pool is given one more for it after
-	 *        200 ms (at most 1,000 more). On Java 21+ pushes use virtual threads and this is ignored
+	 * @param pushThreads threads that write pushes (ticks, broadcasts, pings); a client that stops reading blocks
+	 *        one of them for up to the send time limit, and the pool is given one more for it after 200 ms (at most
+	 *        1,000 more). Platform threads on every Java version: virtual threads are not time-sliced, so busy
+	 *        writers held up the others
 	 * @param echoQueueLimit bytes of large echoes all sessions together may hold queued, so that clients which send
 	 *        a whole message before reading keep being read; past it echoes stream from the reading thread. 0
 	 *        queues nothing
 	 * @param echoThreads threads that write the queued parts of large echoes, the lab's answers and closes that
-	 *        wait for a write in progress on Java 17-20, apart from the push threads; a client that reads a large
-	 *        echo or a flood slowly holds one for as long as it reads, and the pool is given one more for it after
-	 *        200 ms (at most 1,000 more). On Java 21+ they are virtual threads and this is ignored
+	 *        wait for a write in progress, apart from the push threads; a client that reads a large echo or a flood
+	 *        slowly holds one for as long as it reads, and the pool is given one more for it after 200 ms (at most
+	 *        1,000 more)
 	 */
 	public record Outbound(
 			@DefaultValue("10s") @NotNull @DurationMin(millis = 100, message = "must be at least 100ms")

@@ -45,7 +45,7 @@ public class LabHandler extends TextWebSocketHandler {
 
 	/**
 	 * Writes the answers: the threads that also write large echoes, which may wait as long as one client takes to
-	 * read (virtual threads on Java 21+, {@code wsdeck.outbound.echo-threads} on 17-20).
+	 * read ({@code wsdeck.outbound.echo-threads}).
 	 */
 	private final Executor writers;
 

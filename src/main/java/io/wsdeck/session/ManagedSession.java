@@ -413,7 +413,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * Sends a ping, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller; for the
 	 * heartbeat, its only caller. While a write is in progress there is no ping: it would only wait behind that
 	 * write, and a write that stays blocked ends the session at the send-time limit instead ({@link #closedAs}). A
-	 * ping counts as unanswered once it is written, not when it is queued: on Java 17-20 it may wait for a push
+	 * ping counts as unanswered once it is written, not when it is queued: it may wait for a push
 	 * sender while every one is stuck on other clients, and a client that was never pinged is not dead. One waits
 	 * at most.
 	 * @return whether a ping was queued
@@ -949,7 +949,7 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * client reading a large message, or one slow enough to be closed with 1008, saw only the connection end. Waits
 	 * until {@code deadlineNanos} ({@link System#nanoTime()}) at most, for the reply, the write and the frame; a
 	 * write that stays blocked ends the session at its send-time limit anyway. The echo senders, not the push
-	 * senders, do the waiting: on Java 17-20 a fixed pool of push senders must not be held by it.
+	 * senders, do the waiting: the push senders' pool must not be held by it.
 	 */
 	public void closeLater(CloseStatus status, long deadlineNanos) {
 		closeAfterWrites(status, deadlineNanos, true);

@@ -8,15 +8,20 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * The threads that write pushes and pings, and those that write large echoes and closes. A write to a client that
  * stopped reading blocks its thread for up to the send-time limit, so these must never be the scheduler's or a
- * request's threads. On Java 21+ each write gets a virtual thread, and a thousand stuck clients cost nothing; on
- * Java 17-20 a pool of the configured size does the work, given a thread more for each of its writes that is stuck
+ * request's threads. Each is a pool of the configured size, given a thread more for each of its writes that is stuck
  * ({@link StuckWriterCompensation}).
+ * <p>
+ * Platform threads on every Java version, not virtual threads on 21+: the JDK runs virtual threads on as many
+ * carriers as there are cores and never takes one away from a virtual thread that does not wait. A writer sending to
+ * a client that reads as fast as it writes (a lab flood), or compressing a large broadcast, rarely waits, so on two
+ * cores two of them held up every other session's ticks, broadcasts, pings and lab answers: ticks 50 ms apart arrived
+ * up to 3.1 s apart beside 20 clients taking 4 MB compressed broadcasts, against 167 ms with these pools on the same
+ * Java 25. The operating system time-slices platform threads.
  */
 @Configuration(proxyBeanMethods = false)
 class PushSenderConfiguration {
@@ -49,12 +54,6 @@ class PushSenderConfiguration {
 	}
 
 	private static Executor writers(String prefix, String what, int threads, StuckWriterCompensation compensation) {
-		if (Runtime.version().feature() >= 21) {
-			SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor(prefix);
-			virtual.setVirtualThreads(true);
-			log.debug("{} writers are virtual threads", what);
-			return virtual;
-		}
 		ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
 		pool.setCorePoolSize(threads);
 		pool.setMaxPoolSize(threads);

@@ -13,7 +13,7 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * Keeps the writer pools of Java 17-20 from being taken whole by clients that stopped reading.
+ * Keeps the writer pools from being taken whole by clients that stopped reading.
  * <p>
  * There a write to such a client blocks its platform thread for up to the send-time limit (Tomcat's blocking send),
  * so with a fixed pool, as many of them as the pool has threads held up every other session's pushes and pings for
@@ -22,8 +22,6 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * gets one more thread, up to {@link #MAX_EXTRA_THREADS} more, so its configured number stays free for the writes
  * that go through. The extra threads end once the stuck writes have (they are core threads that time out idle).
  * A task that runs long because it has much to write to a fast client counts too; it also holds a thread.
- * <p>
- * On Java 21+ the writers are virtual threads and need none of this.
  */
 final class StuckWriterCompensation implements AutoCloseable {
 
@@ -129,7 +127,7 @@ final class StuckWriterCompensation implements AutoCloseable {
 			if (wanted == MAX_EXTRA_THREADS && this.extra < MAX_EXTRA_THREADS) {
 				log.warn("{} writers: {} tasks have held their threads for over {} ms (writes to clients that do not "
 						+ "read, mostly); {} threads more than the configured {} is the most they get, so other "
-						+ "sessions' writes now wait (on Java 21+ writers are virtual threads)", this.what, stuck,
+						+ "sessions' writes now wait", this.what, stuck,
 						STUCK_MILLIS, MAX_EXTRA_THREADS, this.threads);
 				this.warned = true;
 			}

@@ -179,10 +179,9 @@ class HeartbeatTest {
 	}
 
 	/**
-	 * On Java 17-20 pings are written by the push senders' pool. With its one configured thread stuck on a client
-	 * that does not read, another client's pings wait until the pool is given a thread more (StuckWriterCompensation);
-	 * a ping that waits has not been sent, and its client is not dead. (On Java 21+ each ping has a thread of its own
-	 * and this always passed.)
+	 * Pings are written by the push senders' pool. With its one configured thread stuck on a client that does not
+	 * read, another client's pings wait until the pool is given a thread more (StuckWriterCompensation); a ping that
+	 * waits has not been sent, and its client is not dead.
 	 */
 	@Nested
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,

@@ -21,8 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The queued parts of large echoes are written by their own threads, not the push senders: clients reading large
- * echoes slowly (here not at all, for now) hold those threads, and other sessions' ticks still arrive. On Java
- * 17-20 both are fixed pools; the push pool is made smaller here than the clients holding a writer.
+ * echoes slowly (here not at all, for now) hold those threads, and other sessions' ticks still arrive. Both are
+ * pools; the push pool is made smaller here than the clients holding a writer.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "wsdeck.outbound.push-threads=2",
 		"wsdeck.outbound.send-time-limit=8s", "wsdeck.heartbeat.interval=1h" })

@@ -19,10 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * More clients that stop reading than there are writer threads (Java 17-20, where the writers are a pool): their
- * blocked writes must not hold up a reading client's pushes, or another lab session's answers, until the send-time
- * limit. An outside audit saw 34 paused clients against the 32 default push threads delay everyone's broadcasts by
- * up to 10 s. (On Java 21+ every write has a virtual thread of its own, and this passes as it is.)
+ * More clients that stop reading than there are writer threads: their blocked writes must not hold up a reading
+ * client's pushes, or another lab session's answers, until the send-time limit. An outside audit saw 34 paused
+ * clients against the 32 default push threads delay everyone's broadcasts by up to 10 s.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "wsdeck.outbound.push-threads=2", "wsdeck.outbound.echo-threads=2",

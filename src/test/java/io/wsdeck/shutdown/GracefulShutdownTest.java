@@ -273,7 +273,7 @@ class GracefulShutdownTest {
 	}
 
 	/**
-	 * On Java 17-20 pushes are written by a pool of platform threads; its one configured thread here is stuck on a
+	 * Pushes are written by a pool of platform threads; its one configured thread here is stuck on a
 	 * client that does not read, and the pool is given a second for the other client's broadcast, which gets stuck
 	 * too. At the shutdown timeout both are dropped by the shutdown itself, and the log says so for each.
 	 */
@@ -286,11 +286,10 @@ class GracefulShutdownTest {
 		try (RawWebSocket first = stalledClient(port, "/ws/text");
 				RawWebSocket second = stalledClient(port, "/ws/text")) {
 			broadcastToClientsThatDoNotRead(context, 2);
-			if (context.getBean("pushSender") instanceof ThreadPoolTaskExecutor pushSenders) { // Java 17-20
-				await().during(Duration.ofMillis(500))
-					.atMost(WsClient.TIMEOUT)
-					.until(() -> pushSenders.getActiveCount() == 2);
-			}
+			ThreadPoolTaskExecutor pushSenders = context.getBean("pushSender", ThreadPoolTaskExecutor.class);
+			await().during(Duration.ofMillis(500))
+				.atMost(WsClient.TIMEOUT)
+				.until(() -> pushSenders.getActiveCount() == 2);
 			ids = context.getBean(SessionRegistry.class).all().stream().map(ManagedSession::getId).toList();
 
 			Duration took = timeToClose(context);
