@@ -40,6 +40,22 @@ class ContainerTuning {
 	}
 
 	/**
+	 * Tomcat keeps the channel objects of closed connections (with their buffers) and gives them to new connections
+	 * (up to 1/32 of the maximum heap of them). A session closed from a thread other than the one reading it (a slow
+	 * consumer's drop, the heartbeat, shutdown, the lab's {@code drop}) hands its channel back while that thread may
+	 * still be writing through it: Tomcat puts the channel in its cache before it takes it from the closed
+	 * connection's wrapper. A new connection that took the channel meanwhile received the old session's frames: 400
+	 * lab drops with 20 pings behind each, from 4 clients at once, gave a new client 20 bytes of pongs in front of its
+	 * {@code 101} in two runs of four. Without the cache a late write finds its own closed socket. New channels cost
+	 * an allocation per connection (a few KiB for {@code ws://}, about 40 KiB for wss), and closed connections no
+	 * longer keep up to 1/32 of the heap in cached buffers.
+	 */
+	@Bean
+	TomcatConnectorCustomizer noReuseOfClosedChannels() {
+		return connector -> connector.setProperty("socket.bufferPool", "0");
+	}
+
+	/**
 	 * Handshakes are counted by wsdeck's own meters (sessions opened, handshakes refused by reason); timing each
 	 * one again as an {@code http.server.requests} observation cost a tenth of a handshake's CPU in the profile.
 	 */

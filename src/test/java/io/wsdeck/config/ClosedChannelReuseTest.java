@@ -1,0 +1,61 @@
+package io.wsdeck.config;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.apache.catalina.connector.Connector;
+import org.apache.coyote.AbstractProtocol;
+import org.apache.tomcat.util.net.NioEndpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Neither connector hands a closed connection's channel to a new one: a session closed from another thread than the
+ * one writing to it could otherwise have its last frames written to the new connection (see ContainerTuning). The
+ * lab's drop test in LabCommandsTest provokes the race itself; this checks the setting behind the fix, which the
+ * race only shows now and then.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "wsdeck.tls.self-signed=true", "wsdeck.tls.port=0" })
+class ClosedChannelReuseTest {
+
+	@TempDir
+	static Path directory;
+
+	@DynamicPropertySource
+	static void certificateDirectory(DynamicPropertyRegistry registry) {
+		registry.add("wsdeck.tls.directory", () -> directory.toString());
+	}
+
+	@Autowired
+	WebServerApplicationContext context;
+
+	@Test
+	void noConnectorKeepsClosedChannelsForNewConnections() {
+		Connector[] connectors = ((TomcatWebServer) this.context.getWebServer()).getTomcat()
+			.getService()
+			.findConnectors();
+
+		assertThat(connectors).hasSize(2);
+		assertThat(Arrays.stream(connectors).map(ClosedChannelReuseTest::endpoint))
+			.allSatisfy((endpoint) -> assertThat((Object) ReflectionTestUtils.invokeMethod(endpoint, "getNioChannels"))
+				.isNull());
+	}
+
+	private static NioEndpoint endpoint(Connector connector) {
+		AbstractProtocol<?> protocol = (AbstractProtocol<?>) connector.getProtocolHandler();
+		return (NioEndpoint) ReflectionTestUtils.invokeMethod(protocol, "getEndpoint");
+	}
+
+}
