@@ -19,6 +19,9 @@ record Closing(How how, int code, String reason) implements Command {
 
 	private static final Logger log = LoggerFactory.getLogger(Closing.class);
 
+	/** How a dropped session ends, in its close line and for its handler. */
+	static final CloseStatus DROPPED = CloseStatus.NO_CLOSE_FRAME.withReason("connection dropped by the lab's drop");
+
 	enum How {
 
 		/** Through the session layer, like every close wsdeck sends: a code RFC 6455 lets a server send. */
@@ -69,11 +72,12 @@ record Closing(How how, int code, String reason) implements Command {
 		}
 		log.info("Lab session {} asked for drop: closing its TCP connection without a close frame",
 				lab.session().getId());
-		try {
-			TomcatConnection.drop(lab.session());
+		Runnable drop = () -> TomcatConnection.drop(lab.session(), DROPPED);
+		if (lab.session() instanceof ManagedSession managed) {
+			managed.dropConnection(DROPPED, drop);
 		}
-		catch (IllegalAccessException ex) {
-			throw new IllegalStateException("drop could not reach the connection", ex);
+		else {
+			drop.run();
 		}
 	}
 

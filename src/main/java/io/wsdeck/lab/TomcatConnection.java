@@ -64,11 +64,19 @@ final class TomcatConnection {
 		return REMOTE_ENDPOINT != null;
 	}
 
-	/** Closes the TCP connection without a close frame; the client sees the stream end (1006 in a browser). */
-	static void drop(WebSocketSession session) throws IllegalAccessException {
+	/**
+	 * Closes the TCP connection without a close frame; the client sees the stream end (1006 in a browser). Tomcat's
+	 * session is then closed as {@code as}.
+	 */
+	static void drop(WebSocketSession session, CloseStatus as) {
 		WsSession tomcat = closedPastTheSession(session);
-		((WsRemoteEndpointImplBase) REMOTE_ENDPOINT.get(tomcat)).close();
-		CloseReason dropped = new CloseReason(CloseCodes.CLOSED_ABNORMALLY, "connection dropped by the lab's drop");
+		try {
+			((WsRemoteEndpointImplBase) REMOTE_ENDPOINT.get(tomcat)).close();
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException("drop could not reach the connection", ex);
+		}
+		CloseReason dropped = new CloseReason(CloseCodes.getCloseCode(as.getCode()), as.getReason());
 		tomcat.doClose(dropped, dropped, true);
 	}
 

@@ -174,6 +174,9 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	/** The thread in Tomcat's close of this session while it is in it ({@link #connectionFailed}). */
 	private volatile Thread closingThread;
 
+	/** How the connection was dropped ({@link #dropConnection}), or {@code null}. */
+	private volatile CloseStatus droppedAs;
+
 	/** The close the client asked for ({@link #closeAsAsked}), or {@code null}. */
 	private volatile CloseStatus askedFor;
 
@@ -768,16 +771,20 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * reading, so it only sees the connection end.
 	 */
 	CloseStatus closedAs(CloseStatus reported) {
+		CloseStatus dropped = this.droppedAs;
+		if (dropped != null) {
+			return dropped;
+		}
 		long blocked = blockedMillisOnThisThread();
 		if (blocked < this.sendTimeLimitMillis - TIMER_SLACK_MILLIS) {
 			return withWhatTheClientMissed(reported); // not closed by a write of this session's that ran out of time
 		}
-		CloseStatus dropped = CloseStatus.POLICY_VIOLATION.withReason("slow consumer: a send blocked for " + blocked
+		CloseStatus slow = CloseStatus.POLICY_VIOLATION.withReason("slow consumer: a send blocked for " + blocked
 				+ " ms, " + bufferedBytes() + " bytes buffered; connection dropped "
 				+ "(no close frame can pass a write the client is not reading)");
-		claimClose(dropped);
+		claimClose(slow);
 		this.droppedAsSlow = true;
-		return dropped;
+		return slow;
 	}
 
 	/**
@@ -930,6 +937,18 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 		finally {
 			this.closingThread = null;
 		}
+	}
+
+	/**
+	 * Ends the connection without a close frame (the lab's {@code drop}), past this session as
+	 * {@link #closePastTheSession} does, and reports the session closed as {@code as}. Tomcat's reading thread may
+	 * find the socket closed and report a close of its own before the dropping thread reports the drop's: either
+	 * way the session ended by this drop, and its close line says so.
+	 */
+	public void dropConnection(CloseStatus as, Runnable drop) {
+		claimClose(as);
+		this.droppedAs = as;
+		closePastTheSession(drop);
 	}
 
 	/**
