@@ -416,9 +416,8 @@ public final class ManagedSession extends WebSocketSessionDecorator {
 	 * Sends a ping, between fragments if need be (RFC 6455 5.4 allows it), without blocking the caller; for the
 	 * heartbeat, its only caller. While a write is in progress there is no ping: it would only wait behind that
 	 * write, and a write that stays blocked ends the session at the send-time limit instead ({@link #closedAs}). A
-	 * ping counts as unanswered once it is written, not when it is queued: it may wait for a push
-	 * sender while every one is stuck on other clients, and a client that was never pinged is not dead. One waits
-	 * at most.
+	 * ping counts as unanswered once it is written, not when it is queued: it may wait for a push sender while every
+	 * one is stuck on other clients, and a client that was never pinged is not dead. One waits at most.
 	 * @return whether a ping was queued
 	 */
 	public boolean ping(byte[] payload) {
