@@ -13,6 +13,7 @@ import org.apache.coyote.ProtocolHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.ssl.SslBundleRegistry;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.tomcat.CompressionConnectorCustomizer;
 import org.springframework.boot.tomcat.SslConnectorCustomizer;
@@ -41,6 +42,9 @@ public class WssConnector
 
 	/** Spring Boot's SSL customizer reports through commons-logging. */
 	private static final Log sslLog = LogFactory.getLog(WssConnector.class);
+
+	/** The name the self-signed development certificate has among Spring's SSL bundles. */
+	static final String SELF_SIGNED_BUNDLE = "wsdeck-self-signed";
 
 	private final WsdeckProperties properties;
 
@@ -94,6 +98,10 @@ public class WssConnector
 		WssCertificate certificate = WssCertificate.choose(tls, this.bundles);
 		SslConnectorCustomizer ssl = new SslConnectorCustomizer(sslLog, connector, Ssl.ClientAuth.NONE);
 		ssl.customize(certificate.bundle(), Collections.emptyMap());
+		if (certificate.bundleName() == null && this.bundles instanceof SslBundleRegistry registry) {
+			// Among Spring's bundles, so that /actuator/health's ssl entry tells when it expires, as for an operator's.
+			registry.registerBundle(SELF_SIGNED_BUNDLE, certificate.bundle());
+		}
 		certificate.whenRenewed(this.bundles, (renewed) -> {
 			ssl.update(null, renewed);
 			log.info("wss now serves the renewed certificate of SSL bundle '{}'", certificate.bundleName());

@@ -132,6 +132,17 @@ class WssEchoTest {
 		assertThat(health.body()).contains("\"status\":\"UP\"");
 	}
 
+	/** As for an operator's certificate, the health endpoint tells whether it is valid and when it ends. */
+	@Test
+	void theHealthEndpointCoversTheSelfSignedCertificate() throws Exception {
+		HttpResponse<String> health = TrustingClients.httpClient(certificate())
+			.send(HttpRequest.newBuilder(httpsUri("/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(health.body()).containsPattern("\"ssl\":\\{\"details\":\\{\"expiringChains\":\\[\\],"
+				+ "\"invalidChains\":\\[\\],\"validChains\":\\[\\{\"alias\":\"[^\"]+\",\"certificates\":\\[\\{"
+				+ "\"issuer\":\"O=wsdeck development certificate,CN=localhost\"");
+	}
+
 	@Test
 	void aBrowserTabOnTheTlsPortIsToldToConnectWithWss() throws Exception {
 		HttpResponse<String> tab = TrustingClients.httpClient(certificate())
