@@ -43,12 +43,13 @@ class ContainerTuning {
 	 * Tomcat keeps the channel objects of closed connections (with their buffers) and gives them to new connections
 	 * (up to 1/32 of the maximum heap of them). A connection closed by one thread while another writes to it hands
 	 * its channel back while that write may still go through it: Tomcat puts the channel in its cache before it takes
-	 * it from the closed connection's wrapper. The lab's {@code drop} showed it; any close made outside the reading
-	 * thread (a slow consumer's, the heartbeat's, shutdown's) can meet a write of the reading thread the same way. A new connection that took the channel meanwhile received the old session's frames: 400
-	 * lab drops with 20 pings behind each, from 4 clients at once, gave a new client 20 bytes of pongs in front of its
-	 * {@code 101} in two runs of four. Without the cache a late write finds its own closed socket. New channels cost
-	 * an allocation per connection (a few KiB for {@code ws://}, about 40 KiB for wss), and closed connections no
-	 * longer keep up to 1/32 of the heap in cached buffers.
+	 * it from the closed connection's wrapper, and a new connection that took the channel meanwhile received the old
+	 * session's frames. The lab's {@code drop} showed it: 400 drops with 20 pings behind each, from 4 clients at once,
+	 * gave a new client 20 bytes of pongs in front of its {@code 101} in two runs of four. Any close made outside the
+	 * reading thread (a slow consumer's, the heartbeat's, shutdown's) can meet a write of the reading thread the same
+	 * way. Without the cache a late write finds its own closed socket. New channels cost an allocation per connection
+	 * (a few KiB for {@code ws://}, about 40 KiB for wss), and closed connections no longer keep up to 1/32 of the
+	 * heap in cached buffers.
 	 */
 	@Bean
 	TomcatConnectorCustomizer noReuseOfClosedChannels() {

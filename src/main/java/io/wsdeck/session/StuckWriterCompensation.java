@@ -127,8 +127,7 @@ final class StuckWriterCompensation implements AutoCloseable {
 			if (wanted == MAX_EXTRA_THREADS && this.extra < MAX_EXTRA_THREADS) {
 				log.warn("{} writers: {} tasks have held their threads for over {} ms (writes to clients that do not "
 						+ "read, mostly); {} threads more than the configured {} is the most they get, so other "
-						+ "sessions' writes now wait", this.what, stuck,
-						STUCK_MILLIS, MAX_EXTRA_THREADS, this.threads);
+						+ "sessions' writes now wait", this.what, stuck, STUCK_MILLIS, MAX_EXTRA_THREADS, this.threads);
 				this.warned = true;
 			}
 			else if (wanted == 0 && this.warned) {

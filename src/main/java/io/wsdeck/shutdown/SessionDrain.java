@@ -107,9 +107,9 @@ class SessionDrain implements SmartLifecycle {
 				}
 			}
 		}
-		// Still open at the deadline: their closes waited for writes to clients that do not read, or for a thread (the
-		// writer pools). A close here sends its frame if it can at once, else drops the connection, which
-		// ends the stuck write too.
+		// Still open at the deadline: their closes waited for writes to clients that do not read, or for a thread of
+		// the writer pools. A close here sends its frame if it can at once, else drops the connection, which ends the
+		// stuck write too.
 		for (ManagedSession session : this.sessions.all()) {
 			session.closeNow(SHUTTING_DOWN);
 			closed.add(session);

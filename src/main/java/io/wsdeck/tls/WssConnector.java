@@ -44,7 +44,7 @@ public class WssConnector
 	private static final Log sslLog = LogFactory.getLog(WssConnector.class);
 
 	/** The name the self-signed development certificate has among Spring's SSL bundles. */
-	static final String SELF_SIGNED_BUNDLE = "wsdeck-self-signed";
+	private static final String SELF_SIGNED_BUNDLE = "wsdeck-self-signed";
 
 	private final WsdeckProperties properties;
 
