@@ -2,6 +2,7 @@ package io.wsdeck.config;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.AbstractProtocol;
@@ -21,14 +22,15 @@ import org.springframework.test.util.ReflectionTestUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Neither connector hands a closed connection's channel to a new one: a session closed from another thread than the
+ * Settings that both connectors, ws:// and wss://, must carry, checked on the Tomcat the packaged configuration
+ * builds. Neither hands a closed connection's channel to a new one: a session closed from another thread than the
  * one writing to it could otherwise have its last frames written to the new connection (see ContainerTuning). The
- * lab's drop test in LabCommandsTest provokes the race itself; this checks the setting behind the fix, which the
+ * lab's drop test in LabCommandsTest provokes that race itself; this checks the setting behind the fix, which the
  * race only shows now and then.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "wsdeck.tls.self-signed=true", "wsdeck.tls.port=0" })
-class ClosedChannelReuseTest {
+class ConnectorSettingsTest {
 
 	@TempDir
 	static Path directory;
@@ -43,14 +45,23 @@ class ClosedChannelReuseTest {
 
 	@Test
 	void noConnectorKeepsClosedChannelsForNewConnections() {
+		assertThat(endpoints())
+			.allSatisfy((endpoint) -> assertThat((Object) ReflectionTestUtils.invokeMethod(endpoint, "getNioChannels"))
+				.isNull());
+	}
+
+	/** application.yml's queue, not Tomcat's 100, on which a burst of clients has its SYNs dropped. */
+	@Test
+	void bothConnectorsQueueABurstOfConnections() {
+		assertThat(endpoints()).allSatisfy((endpoint) -> assertThat(endpoint.getAcceptCount()).isEqualTo(1024));
+	}
+
+	private List<NioEndpoint> endpoints() {
 		Connector[] connectors = ((TomcatWebServer) this.context.getWebServer()).getTomcat()
 			.getService()
 			.findConnectors();
-
 		assertThat(connectors).hasSize(2);
-		assertThat(Arrays.stream(connectors).map(ClosedChannelReuseTest::endpoint))
-			.allSatisfy((endpoint) -> assertThat((Object) ReflectionTestUtils.invokeMethod(endpoint, "getNioChannels"))
-				.isNull());
+		return Arrays.stream(connectors).map(ConnectorSettingsTest::endpoint).toList();
 	}
 
 	private static NioEndpoint endpoint(Connector connector) {
