@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  * Says at startup when the kernel holds fewer connections waiting to be accepted than
  * {@code server.tomcat.accept-count} asks for. Linux cuts a listening socket's queue down to
  * {@code net.core.somaxconn} without a word, and a connection that finds the queue full has its SYN dropped: the
- * client only tries again after a second, then three, so a burst of clients (a load test, everyone reconnecting
- * after a restart) sees handshakes of one to several seconds that no log of the server's explains.
+ * client tries again only a second later (then at 3 s and 7 s), so a burst of clients (a load test, everyone
+ * reconnecting after a restart) sees handshakes of one to several seconds that no log of the server's explains.
  */
 @Component
 class AcceptQueueCheck {
