@@ -56,6 +56,12 @@ class ConnectorSettingsTest {
 		assertThat(endpoints()).allSatisfy((endpoint) -> assertThat(endpoint.getAcceptCount()).isEqualTo(1024));
 	}
 
+	/** application.yml's 20 s, not Tomcat's 60 s, for a connection that sends no request. */
+	@Test
+	void bothConnectorsDropASilentConnectionAfter20Seconds() {
+		assertThat(endpoints()).allSatisfy((endpoint) -> assertThat(endpoint.getConnectionTimeout()).isEqualTo(20_000));
+	}
+
 	private List<NioEndpoint> endpoints() {
 		Connector[] connectors = ((TomcatWebServer) this.context.getWebServer()).getTomcat()
 			.getService()
