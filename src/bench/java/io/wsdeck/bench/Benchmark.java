@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.wsdeck.bench.measure.ConnectionBurst;
 import io.wsdeck.bench.measure.EchoLoad;
 import io.wsdeck.bench.measure.HandshakeChurn;
 import io.wsdeck.bench.measure.IdleFootprint;
@@ -31,9 +32,10 @@ import io.wsdeck.bench.server.WsdeckJar;
 
 /**
  * The benchmark's run: for each round, each server in turn (odd rounds in order, even rounds reversed, so a drift in
- * the machine's load hits every server alike) is started three times on a fresh loopback port: for {@code idle},
- * for {@code idle-deflate} if it negotiates compression, and for {@code echo}, {@code echo-deflate}, {@code large},
- * {@code large-deflate} (the deflate ones only if it negotiates compression) and {@code churn}. Each
+ * the machine's load hits every server alike) is started up to four times on a fresh loopback port: for
+ * {@code idle}, for {@code idle-deflate} if it negotiates compression, for {@code echo}, {@code echo-deflate},
+ * {@code large}, {@code large-deflate} (the deflate ones only if it negotiates compression) and {@code churn}, and
+ * for {@code burst}. Each
  * process is stopped by its PID before the next starts, so client and one server share the machine. Every
  * measurement appends a JSON line to {@code target/bench/results-*.jsonl}; the end prints one table.
  * <p>
@@ -147,6 +149,10 @@ public final class Benchmark {
 								settings.clientThreads())
 							.run(target(address, server.textPath(), server.textGreetings(), process))));
 		phase(server, round, "load", load);
+		phase(server, round, "burst", List.of(new Measurement("burst",
+				(process, address) -> new ConnectionBurst(settings.burstClients(), settings.bursts(),
+						settings.clientThreads())
+					.run(target(address, server.textPath(), server.textGreetings(), process)))));
 	}
 
 	/** The large round trip, from a client that offers permessage-deflate if {@code deflate}. */

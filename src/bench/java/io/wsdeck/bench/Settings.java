@@ -11,7 +11,8 @@ import java.util.Map;
  * The benchmark's knobs, from environment variables ({@code BENCH_ROUNDS=1 ./mvnw ...}). The defaults are those of
  * the shared peers' benchmark ({@code ../shared/bench}), so the figures of both compare.
  * @param servers which servers, in order: {@code BENCH_SERVERS} ("wsdeck tomcat node")
- * @param tests which measurements: {@code BENCH_TESTS} ("idle idle-deflate echo echo-deflate large large-deflate churn")
+ * @param tests which measurements: {@code BENCH_TESTS} ("idle idle-deflate echo echo-deflate large large-deflate churn
+ * burst")
  * @param rounds rounds over all servers, odd ones in order and even ones reversed: {@code BENCH_ROUNDS} (2)
  * @param echoWarmup {@code BENCH_ECHO_WARMUP} seconds (8) before the measured echo window
  * @param echoWindow {@code BENCH_ECHO_SECS} (10): the measured echo window
@@ -36,16 +37,18 @@ import java.util.Map;
  * @param maxRun {@code BENCH_MAX_MINUTES} (30): the whole run is stopped, servers and all, after this long
  * @param wsdeckPath {@code BENCH_WSDECK_PATH} ("/ws/text"): wsdeck's endpoint for the text measurements; "/ws/echo"
  * sends no greeting, for a comparison like for like with the peers, which send none
+ * @param burstClients {@code BENCH_BURST_CLIENTS} (2000): clients opening their sessions at once in a burst
+ * @param bursts {@code BENCH_BURSTS} (5): measured bursts, after two that warm the server up
  */
 record Settings(List<String> servers, List<String> tests, int rounds, Duration echoWarmup, Duration echoWindow,
 		int connections, int inFlight, int messageBytes, int largeBytes, int largeRuns, int largeWarmups,
 		int churnWorkers, Duration churnWarmup, Duration jitWait, Duration churnWindow, long churnMax, int idleCount,
 		int idleWarm, Duration settle, int clientThreads, Path serverJava, List<String> serverJvm, Duration maxRun,
-		String wsdeckPath) {
+		String wsdeckPath, int burstClients, int bursts) {
 
 	/** Every measurement, in the order a round runs them. */
 	static final List<String> TESTS = List.of("idle", "idle-deflate", "echo", "echo-deflate", "large", "large-deflate",
-			"churn");
+			"churn", "burst");
 
 	/** wsdeck's endpoints that echo text, each with the greetings it sends first. */
 	static final Map<String, Integer> WSDECK_TEXT_PATHS = Map.of("/ws/text", 1, "/ws", 1, "/ws/echo", 0);
@@ -82,7 +85,8 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 				Path.of(env.getOrDefault("BENCH_JAVA_HOME", System.getProperty("java.home")), "bin", "java"),
 				read.words("BENCH_SERVER_JVM", "-Xms256m -Xmx4g -XX:+UseG1GC"),
 				Duration.ofMinutes(read.positive("BENCH_MAX_MINUTES", 30)),
-				env.getOrDefault("BENCH_WSDECK_PATH", "/ws/text").trim());
+				env.getOrDefault("BENCH_WSDECK_PATH", "/ws/text").trim(), read.positive("BENCH_BURST_CLIENTS", 2000),
+				read.positive("BENCH_BURSTS", 5));
 	}
 
 	/** The same settings with fewer idle sessions. */
@@ -90,7 +94,8 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 		return new Settings(this.servers, this.tests, this.rounds, this.echoWarmup, this.echoWindow, this.connections,
 				this.inFlight, this.messageBytes, this.largeBytes, this.largeRuns, this.largeWarmups, this.churnWorkers,
 				this.churnWarmup, this.jitWait, this.churnWindow, this.churnMax, count, this.idleWarm, this.settle,
-				this.clientThreads, this.serverJava, this.serverJvm, this.maxRun, this.wsdeckPath);
+				this.clientThreads, this.serverJava, this.serverJvm, this.maxRun, this.wsdeckPath, this.burstClients,
+				this.bursts);
 	}
 
 	/** The JDK's {@code jcmd} next to the servers' {@code java}, for full GCs. */
@@ -104,12 +109,12 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 				"tests %s; rounds %d; echo %d conns x %d in flight x %d B, %d s warm-up + %d s;"
 						+ " large %d B, median of %d after %d warm-ups; churn %d workers, %d s warm-up + %d s;"
 						+ " warm-ups extended by up to %d s until a JVM's JIT is quiet;"
-						+ " idle %d sessions; client threads %d; server JVM %s",
+						+ " idle %d sessions; bursts %d x %d clients; client threads %d; server JVM %s",
 				String.join(" ", this.tests), this.rounds, this.connections, this.inFlight, this.messageBytes,
 				this.echoWarmup.toSeconds(), this.echoWindow.toSeconds(), this.largeBytes, this.largeRuns,
 				this.largeWarmups, this.churnWorkers, this.churnWarmup.toSeconds(), this.churnWindow.toSeconds(),
 				this.jitWait.toSeconds(),
-				this.idleCount, this.clientThreads, String.join(" ", this.serverJvm));
+				this.idleCount, this.bursts, this.burstClients, this.clientThreads, String.join(" ", this.serverJvm));
 	}
 
 	/** Reads one kind of value per method; a malformed value stops the run with the variable's name. */

@@ -37,7 +37,10 @@ public final class ResultTable {
 			new Column("RSS/idle session KiB", "idle", "rss_per_conn_bytes", 1024, "%.1f"),
 			new Column("after GC", "idle", "rss_per_conn_after_gc_bytes", 1024, "%.1f"),
 			new Column("with deflate", "idle-deflate", "rss_per_conn_bytes", 1024, "%.1f"),
-			new Column("with deflate, after GC", "idle-deflate", "rss_per_conn_after_gc_bytes", 1024, "%.1f"));
+			new Column("with deflate, after GC", "idle-deflate", "rss_per_conn_after_gc_bytes", 1024, "%.1f"),
+			new Column("burst: p99 ms", "burst", "burst_p99_ms", 1, "%.0f"),
+			new Column("burst: clients over 1 s", "burst", "burst_over_1s", 1, "%.0f"),
+			new Column("burst: SYNs dropped", "burst", "burst_syns_dropped", 1, "%.0f"));
 
 	private static final String SUBJECT = "wsdeck";
 
