@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code PerMessageDeflate}: zlib objects taken on first use and lent per message), three that send a
  * handshake's {@code 101} in the same write as the session's first frame ({@code Http11OutputBuffer},
  * {@code WsHttpUpgradeHandler}, {@code WsRemoteEndpointImplServer}), and the TLS channel ({@code SecureNioChannel}:
- * the records read before a client's half-close are decrypted before its end of stream is reported). The wire
- * and memory tests show the behaviour; these show the copies are the classes in use and still match the Tomcat
- * they were taken from.
+ * the records read before a client's half-close are decrypted before its end of stream is reported, network buffers
+ * lent per thread). The wire and memory tests show the behaviour; these show the copies are the classes in use and
+ * still match the Tomcat they were taken from.
  */
 class TomcatFramePatchTest {
 

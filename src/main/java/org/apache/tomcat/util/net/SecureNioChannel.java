@@ -63,8 +63,17 @@ import org.apache.tomcat.util.res.StringManager;
  * failed to decrypt something.
  * <p>
  * And a plain HTTP request on this port (a ws:// URL with the wss port in it) is logged at INFO, as wsdeck logs
- * every refused handshake; Tomcat answered it with its 400 and logged nothing above DEBUG. See
- * org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
+ * every refused handshake; Tomcat answered it with its 400 and logged nothing above DEBUG.
+ * <p>
+ * And the two network buffers (about 16.5 KiB each, for encrypted records coming in and going out) are lent per
+ * thread once the TLS handshake is done, as wsdeck's WsFrameBase lends the WebSocket frame buffers: a connection
+ * holds its incoming one only while part of a record waits in it, and its outgoing one only while encrypted bytes
+ * wait for the socket. Tomcat gave every connection both for its whole life, a third of what an idle wss session
+ * held on the heap. The buffers of the TLS handshake itself come from the same spares, so a new connection no
+ * longer allocates them either. Kept as Tomcat has them with {@code socket.directSslBuffer} (direct buffers, which
+ * {@link #free()} releases with the channel).
+ * <p>
+ * See org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
  */
 public class SecureNioChannel extends NioChannel {
 
@@ -97,15 +106,86 @@ public class SecureNioChannel extends NioChannel {
         super(bufHandler);
 
         // Create the network buffers (these hold the encrypted data).
-        if (endpoint.getSocketProperties().getDirectSslBuffer()) {
+        lendNetBuffers = !endpoint.getSocketProperties().getDirectSslBuffer();
+        if (!lendNetBuffers) {
             netInBuffer = ByteBuffer.allocateDirect(DEFAULT_NET_BUFFER_SIZE);
             netOutBuffer = ByteBuffer.allocateDirect(DEFAULT_NET_BUFFER_SIZE);
         } else {
-            netInBuffer = ByteBuffer.allocate(DEFAULT_NET_BUFFER_SIZE);
-            netOutBuffer = ByteBuffer.allocate(DEFAULT_NET_BUFFER_SIZE);
+            // wsdeck: borrowed when the TLS handshake starts (processSNI), see the class description
+            netInBuffer = NO_NET_BYTES;
+            netOutBuffer = NO_NET_BYTES;
         }
 
         this.endpoint = endpoint;
+    }
+
+    // wsdeck: the network buffers lent per thread (see the class description). A buffer in use is out of its
+    // thread's slot and in one connection's field, so nothing is ever shared; NO_NET_BYTES, with no room, stands for
+    // "none held" and reads as empty wherever Tomcat asks what is pending.
+    private static final ByteBuffer NO_NET_BYTES = ByteBuffer.allocate(0);
+
+    private static final ThreadLocal<NetSpares> NET_SPARES = ThreadLocal.withInitial(NetSpares::new);
+
+    private static final class NetSpares {
+        ByteBuffer in;
+        ByteBuffer out;
+    }
+
+    private final boolean lendNetBuffers;
+
+    /** wsdeck: the size the buffers must have: DEFAULT_NET_BUFFER_SIZE, or the engine's packet size if larger. */
+    private int netBufferSize = DEFAULT_NET_BUFFER_SIZE;
+
+    /** wsdeck: before netInBuffer is read into, a buffer from the thread's spares (or a new one) if none is held. */
+    private void borrowNetIn() {
+        if (netInBuffer.capacity() == 0) {
+            NetSpares spares = NET_SPARES.get();
+            ByteBuffer spare = spares.in;
+            if (spare != null && spare.capacity() >= netBufferSize) {
+                spares.in = null;
+                spare.clear();
+            } else {
+                spare = ByteBuffer.allocate(netBufferSize);
+            }
+            netInBuffer = spare;
+        }
+    }
+
+    /** wsdeck: after a read, netInBuffer goes back to the thread unless part of a record waits in it. */
+    private void returnNetIn() {
+        if (lendNetBuffers && handshakeComplete && netInBuffer.capacity() != 0 && netInBuffer.position() == 0) {
+            NetSpares spares = NET_SPARES.get();
+            if (spares.in == null) {
+                spares.in = netInBuffer;
+            }
+            netInBuffer = NO_NET_BYTES;
+        }
+    }
+
+    /** wsdeck: before something is wrapped into netOutBuffer, a buffer (empty, ready to be flushed) if none is held. */
+    private void borrowNetOut() {
+        if (netOutBuffer.capacity() == 0) {
+            NetSpares spares = NET_SPARES.get();
+            ByteBuffer spare = spares.out;
+            if (spare != null && spare.capacity() >= netBufferSize) {
+                spares.out = null;
+            } else {
+                spare = ByteBuffer.allocate(netBufferSize);
+            }
+            spare.position(0).limit(0);
+            netOutBuffer = spare;
+        }
+    }
+
+    /** wsdeck: once netOutBuffer is flushed, it goes back to the thread. */
+    private void returnNetOut() {
+        if (lendNetBuffers && handshakeComplete && netOutBuffer.capacity() != 0 && !netOutBuffer.hasRemaining()) {
+            NetSpares spares = NET_SPARES.get();
+            if (spares.out == null) {
+                spares.out = netOutBuffer;
+            }
+            netOutBuffer = NO_NET_BYTES;
+        }
     }
 
     @Override
@@ -203,6 +283,9 @@ public class SecureNioChannel extends NioChannel {
                     }
                     // we are complete if we have delivered the last package
                     handshakeComplete = !netOutBuffer.hasRemaining();
+                    // wsdeck: the buffers go back, netInBuffer unless the client's first records wait in it
+                    returnNetIn();
+                    returnNetOut();
                     // return 0 if we are complete, otherwise we still have data to write
                     return handshakeComplete ? 0 : SelectionKey.OP_WRITE;
                 case NEED_WRAP:
@@ -269,6 +352,9 @@ public class SecureNioChannel extends NioChannel {
      * @throws IOException If an I/O error occurs during the SNI processing
      */
     protected int processSNI() throws IOException {
+        // wsdeck: the handshake's network buffers (held until it is done)
+        borrowNetIn();
+        borrowNetOut();
         // Read some data into the network input buffer so we can peek at it.
         int bytesRead = sc.read(netInBuffer);
         if (bytesRead == -1) {
@@ -350,6 +436,8 @@ public class SecureNioChannel extends NioChannel {
         }
         netInBuffer = ByteBufferUtils.expand(netInBuffer, sslEngine.getSession().getPacketBufferSize());
         netOutBuffer = ByteBufferUtils.expand(netOutBuffer, sslEngine.getSession().getPacketBufferSize());
+        // wsdeck: the size later borrowed buffers must have
+        netBufferSize = Math.max(DEFAULT_NET_BUFFER_SIZE, sslEngine.getSession().getPacketBufferSize());
 
         // Set limit and position to expected values
         netOutBuffer.position(0);
@@ -388,6 +476,9 @@ public class SecureNioChannel extends NioChannel {
             throw new IOException(sm.getString("channel.nio.ssl.appOutputNotEmpty"));
         }
         handshakeComplete = false;
+        // wsdeck: the handshake's network buffers, held until it is done
+        borrowNetIn();
+        borrowNetOut();
         boolean isReadable = false;
         boolean isWritable = false;
         boolean handshaking = true;
@@ -470,6 +561,8 @@ public class SecureNioChannel extends NioChannel {
     protected SSLEngineResult handshakeWrap(boolean doWrite) throws IOException {
         // this should never be called with a network buffer that contains data
         // so we can clear it here.
+        // wsdeck: after the handshake (a read that met a post-handshake message) it may hold none
+        borrowNetOut();
         netOutBuffer.clear();
         // perform the wrap
         getBufHandler().configureWriteBufferForRead();
@@ -481,6 +574,8 @@ public class SecureNioChannel extends NioChannel {
         // optimization, if we do have a writable channel, write it now
         if (doWrite) {
             flush(netOutBuffer);
+            // wsdeck: flushed after the handshake: back to the thread
+            returnNetOut();
         }
         return result;
     }
@@ -575,6 +670,7 @@ public class SecureNioChannel extends NioChannel {
             throw new IOException(sm.getString("channel.nio.ssl.remainingDataDuringClose"));
         }
         // prep the buffer for the close message
+        borrowNetOut(); // wsdeck: see the class description
         netOutBuffer.clear();
         // perform the close, since we called sslEngine.closeOutbound
         SSLEngineResult handshake = sslEngine.wrap(getEmptyBuf(), netOutBuffer);
@@ -589,6 +685,7 @@ public class SecureNioChannel extends NioChannel {
 
         // is the channel closed?
         closed = (!netOutBuffer.hasRemaining() && (handshake.getHandshakeStatus() != HandshakeStatus.NEED_WRAP));
+        returnNetOut(); // wsdeck: see the class description
     }
 
 
@@ -639,7 +736,16 @@ public class SecureNioChannel extends NioChannel {
         if (!handshakeComplete) {
             throw new IllegalStateException(sm.getString("channel.nio.ssl.incompleteHandshake"));
         }
+        // wsdeck: netInBuffer is borrowed for the read, and handed back after it unless part of a record waits in it
+        borrowNetIn();
+        try {
+            return readNetIn(dst, sslEngine);
+        } finally {
+            returnNetIn();
+        }
+    }
 
+    private int readNetIn(ByteBuffer dst, SSLEngine sslEngine) throws IOException {
         // read from the network
         int netread = sc.read(netInBuffer);
         // did we reach EOF? if so send EOF up one layer.
@@ -735,7 +841,16 @@ public class SecureNioChannel extends NioChannel {
         if (!handshakeComplete) {
             throw new IllegalStateException(sm.getString("channel.nio.ssl.incompleteHandshake"));
         }
+        // wsdeck: as in read(ByteBuffer)
+        borrowNetIn();
+        try {
+            return readNetIn(dsts, offset, length, sslEngine);
+        } finally {
+            returnNetIn();
+        }
+    }
 
+    private long readNetIn(ByteBuffer[] dsts, int offset, int length, SSLEngine sslEngine) throws IOException {
         // read from the network
         int netread = sc.read(netInBuffer);
         // did we reach EOF? if so send EOF up one layer.
@@ -881,6 +996,7 @@ public class SecureNioChannel extends NioChannel {
             }
 
             // The data buffer is empty, we can reuse the entire buffer.
+            borrowNetOut(); // wsdeck: see the class description
             netOutBuffer.clear();
 
             SSLEngineResult result = sslEngine.wrap(src, netOutBuffer);
@@ -900,6 +1016,7 @@ public class SecureNioChannel extends NioChannel {
 
             // Force a flush
             flush(netOutBuffer);
+            returnNetOut(); // wsdeck: unless bytes wait for the socket
 
             return written;
         }
@@ -920,6 +1037,7 @@ public class SecureNioChannel extends NioChannel {
         }
 
         // The data buffer is empty, we can reuse the entire buffer.
+        borrowNetOut(); // wsdeck: see the class description
         netOutBuffer.clear();
 
         SSLEngineResult result = sslEngine.wrap(srcs, offset, length, netOutBuffer);
@@ -937,6 +1055,7 @@ public class SecureNioChannel extends NioChannel {
 
         // Force a flush
         flush(netOutBuffer);
+        returnNetOut(); // wsdeck: unless bytes wait for the socket
 
         return written;
     }
@@ -951,6 +1070,7 @@ public class SecureNioChannel extends NioChannel {
         int remaining = netOutBuffer.remaining();
         flush(netOutBuffer);
         int remaining2 = netOutBuffer.remaining();
+        returnNetOut(); // wsdeck: flushed at last: back to the thread
         return remaining2 < remaining;
     }
 
