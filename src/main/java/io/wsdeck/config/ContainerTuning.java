@@ -17,16 +17,16 @@ class ContainerTuning {
 	/**
 	 * Size of the socket's write buffer. WebSocket frames never pass through it: Tomcat writes them straight from
 	 * its frame buffer with a gathering write. Only plain HTTP responses (the page, the actuator, the 101 of a
-	 * handshake) do, in chunks of this size, and those are few and small next to a buffer that every WebSocket
-	 * connection would otherwise hold for its whole life.
+	 * handshake) do, in chunks of this size (over TLS, in records of this size), and those are few and small next
+	 * to a buffer that every WebSocket connection holds for its whole life.
 	 */
 	static final int HTTP_WRITE_BUFFER_BYTES = 1024;
 
 	/**
-	 * The socket's own read and write buffers, allocated per connection (8 KiB each by Tomcat's default) and kept
-	 * for the whole life of a WebSocket connection: with the frame and message buffers lent per read, they are
-	 * what an idle connection holds. The read buffer caps each read from the socket, so it has its own setting
-	 * ({@code wsdeck.limits.socket-read-buffer-size}); the write buffer serves HTTP responses only, so it is small.
+	 * The socket's own read and write buffers, allocated per connection (8 KiB each by Tomcat's default). The read
+	 * buffer is lent to a WebSocket connection while it reads (wsdeck's copy of Tomcat's SocketBufferHandler), and
+	 * caps each read from the socket, so it has its own setting ({@code wsdeck.limits.socket-read-buffer-size});
+	 * the write buffer serves HTTP responses only and is kept for the connection's life, so it is small.
 	 * (Direct buffers, tried to save the JDK's copy into a temporary direct buffer on each write, made no
 	 * measurable difference to echo or large messages and cost native memory.)
 	 */

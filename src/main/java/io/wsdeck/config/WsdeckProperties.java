@@ -128,9 +128,9 @@ public record WsdeckProperties(
 	 *        the limit off
 	 * @param ioBufferSize Tomcat's WebSocket frame buffers, lent to a session while it reads or writes, and the
 	 *        largest frame wsdeck writes a text in; set JVM-wide, so only when it differs from Tomcat's 8KB
-	 * @param socketReadBufferSize Tomcat's socket read buffer, which every connection holds for its whole life;
-	 *        it also caps one read from the socket, so smaller costs system calls on large messages, larger costs
-	 *        memory per idle connection
+	 * @param socketReadBufferSize Tomcat's socket read buffer, lent to a WebSocket connection while it reads (an
+	 *        idle session holds none); it also caps one read from the socket, so smaller costs system calls on large
+	 *        messages
 	 */
 	public record Limits(
 			@DefaultValue("16MB") @NotNull @DataSizeRange(min = "1B", max = "1GB") DataSize maxMessageSize,

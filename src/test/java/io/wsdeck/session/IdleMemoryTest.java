@@ -33,11 +33,11 @@ import static org.awaitility.Awaitility.await;
  * Idle sessions must stay cheap: Tomcat allocates each session's message buffers at full size when it opens, so
  * sizing them to the 16 MiB message limit would cost about 48 MiB per idle client. wsdeck keeps them small, streams
  * large messages instead, and lends a session its read, write and message buffers only while it has bytes in them
- * (its copies of Tomcat's WsFrameBase, WsFrameServer and WsRemoteEndpointImplBase), so that what a connection holds
- * for its life is mostly Tomcat's socket read buffer (4 KiB). This pins the result: 15.8 KiB per session when the
- * budget was set (75 KiB with Tomcat's own classes and buffers), for sessions that have exchanged messages before
- * going idle. The clients are raw sockets with tiny buffers in this
- * same JVM, so the heap growth measured is the server's cost plus a little of theirs: an upper bound.
+ * (its copies of Tomcat's WsFrameBase, WsFrameServer, WsRemoteEndpointImplBase and SocketBufferHandler), so that
+ * what a connection holds for its life is its socket's 1 KiB write buffer and objects. This pins the result: 15.8
+ * KiB per session when the budget was set (75 KiB with Tomcat's own classes and buffers), for sessions that have
+ * exchanged messages before going idle. The clients are raw sockets with tiny buffers in this same JVM, so the heap
+ * growth measured is the server's cost plus a little of theirs: an upper bound.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "logging.level.io.wsdeck.session=WARN") // 2,000 open/close INFO lines would drown the figure

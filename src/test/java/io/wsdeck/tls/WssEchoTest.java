@@ -7,24 +7,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.wsdeck.support.ConnectionBuffers;
 import io.wsdeck.support.RawHttpResponse;
 import io.wsdeck.support.RawUpgradeRequest;
 import io.wsdeck.support.TrustingClients;
 import io.wsdeck.support.TutorialRoundTrip;
 import io.wsdeck.support.WsClient;
-import org.apache.catalina.connector.Connector;
-import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SecureNioChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,11 +33,9 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,22 +94,28 @@ class WssEchoTest {
 	}
 
 	/**
-	 * Between reads and writes a wss connection holds neither of TLS's network buffers: wsdeck's copy of Tomcat's
-	 * SecureNioChannel lends them per thread. And its socket's write buffer keeps the 1 KiB wsdeck gives it (see
-	 * ContainerTuning): wsdeck's copy of SocketBufferHandler grows only the read buffer to a TLS record's size.
-	 * Tomcat kept all three, about 16.5 KiB each, for the connection's life.
+	 * Between reads and writes a wss connection holds no read buffer and neither of TLS's network buffers: wsdeck's
+	 * copies of Tomcat's SocketBufferHandler and SecureNioChannel lend them per thread. And its socket's write buffer
+	 * keeps the 1 KiB wsdeck gives it (see ContainerTuning): the copy of SocketBufferHandler grows only the read
+	 * buffer to a TLS record's size. Tomcat kept all four, about 16.5 KiB each, for the connection's life.
 	 */
 	@Test
-	void anIdleWssSessionHoldsNoNetworkBufferAndASmallWriteBuffer() {
+	void anIdleWssSessionHoldsNoReadOrNetworkBufferAndASmallWriteBuffer() {
 		try (WsClient client = connect("/ws/text")) {
 			assertThat(client.nextText()).isEqualTo("world");
 			assertThat(client.sendText("Hello Server!").nextText()).isEqualTo("Hello Server!");
 
 			await().atMost(WsClient.TIMEOUT)
-				.untilAsserted(() -> assertThat(wssChannels()).isNotEmpty().allSatisfy((channel) -> {
-					assertThat(networkBufferBytes(channel)).as("network buffer bytes held").isZero();
-					assertThat(channel.getBufHandler().getWriteBuffer().capacity()).as("write buffer").isEqualTo(1024);
-				}));
+				.untilAsserted(() -> assertThat(ConnectionBuffers.webSocketChannels(this.context, this.wss.localPort()))
+					.isNotEmpty()
+					.allSatisfy((channel) -> {
+						assertThat(ConnectionBuffers.readBufferBytes(channel)).as("read buffer").isZero();
+						assertThat(ConnectionBuffers.networkBufferBytes((SecureNioChannel) channel))
+							.as("network buffers")
+							.isZero();
+						assertThat(channel.getBufHandler().getWriteBuffer().capacity()).as("write buffer")
+							.isEqualTo(1024);
+					}));
 			assertThat(client.sendText("still there").nextText()).isEqualTo("still there");
 		}
 	}
@@ -206,25 +207,6 @@ class WssEchoTest {
 		assertThat(CertificateFingerprint.sha256(served)).isEqualTo(store.loadOrCreate().sha256Fingerprint());
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.privateKeyFile())))
 			.isEqualTo("rw-------");
-	}
-
-	private List<SecureNioChannel> wssChannels() {
-		Connector[] connectors = ((TomcatWebServer) this.context.getWebServer()).getTomcat()
-			.getService()
-			.findConnectors();
-		Connector connector = Arrays.stream(connectors)
-			.filter((candidate) -> candidate.getLocalPort() == this.wss.localPort())
-			.findFirst()
-			.orElseThrow();
-		NioEndpoint endpoint = (NioEndpoint) ReflectionTestUtils.invokeMethod(connector.getProtocolHandler(),
-				"getEndpoint");
-		return endpoint.getConnections().stream().map((wrapper) -> (SecureNioChannel) wrapper.getSocket()).toList();
-	}
-
-	private static int networkBufferBytes(SecureNioChannel channel) {
-		ByteBuffer in = (ByteBuffer) ReflectionTestUtils.getField(channel, "netInBuffer");
-		ByteBuffer out = (ByteBuffer) ReflectionTestUtils.getField(channel, "netOutBuffer");
-		return in.capacity() + out.capacity();
 	}
 
 	private WsClient connect(String path) {

@@ -22,15 +22,30 @@ import java.nio.ByteBuffer;
 import org.apache.tomcat.util.buf.ByteBufferUtils;
 
 /**
- * wsdeck: this is Tomcat 11.0.22's SocketBufferHandler with one change, marked {@code wsdeck:} below: {@link
- * #expand(int)}, which only TLS calls (to fit a TLS record's plaintext, about 16.5 KiB), grows the read buffer only.
- * Tomcat grew the write buffer too, from the 1 KiB wsdeck sets to 16.5 KiB that every wss connection then held for
- * its whole life. Nothing needs it larger: WebSocket frames go to the TLS channel straight from Tomcat's frame buffer,
- * and what does pass through it (HTTP responses, the {@code 101}) is encrypted in records of the buffer's size, as
- * plain HTTP is written in writes of that size. See org.apache.tomcat.websocket.WsFrameBase for why and how classes
- * are shadowed.
+ * wsdeck: this is Tomcat 11.0.22's SocketBufferHandler with two changes, marked {@code wsdeck:} below.
+ * <p>
+ * {@link #expand(int)}, which only TLS calls (to fit a TLS record's plaintext, about 16.5 KiB), grows the read buffer
+ * only. Tomcat grew the write buffer too, from the 1 KiB wsdeck sets to 16.5 KiB that every wss connection then held
+ * for its whole life. Nothing needs it larger: WebSocket frames go to the TLS channel straight from Tomcat's frame
+ * buffer, and what does pass through it (HTTP responses, the {@code 101}) is encrypted in records of the buffer's
+ * size, as plain HTTP is written in writes of that size.
+ * <p>
+ * And the read buffer is lent per thread to a WebSocket connection: {@link #releaseReadBuffer()}, called when a
+ * session is opened and after each of its reads, hands an empty one back to the reading thread, and the next use
+ * takes one again (the thread's, or a new one). An idle session held it for its whole life: 4 KiB for {@code ws://},
+ * the one buffer every idle connection still had, and 16.5 KiB over TLS. Kept as Tomcat has it with direct buffers
+ * ({@code socket.directBuffer}), which {@link #free()} releases with the connection.
+ * <p>
+ * See org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
  */
 public class SocketBufferHandler {
+
+    // wsdeck: the read buffer lent per thread (see the class description). NO_BYTES, with no room, stands for
+    // "none held" and reads as empty; the first call that may put bytes in it or read its capacity takes one.
+    // Declared before EMPTY, which is built while the class initialises.
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
+
+    private static final ThreadLocal<ByteBuffer[]> SPARE_READ_BUFFER = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
 
     static SocketBufferHandler EMPTY = new SocketBufferHandler(0, 0, false) {
         @Override
@@ -51,6 +66,9 @@ public class SocketBufferHandler {
     private volatile boolean readBufferConfiguredForWrite = true;
     private volatile ByteBuffer readBuffer;
 
+    /** wsdeck: the read buffer's size, which a borrowed one has. */
+    private int readBufferSize;
+
     private volatile boolean writeBufferConfiguredForWrite = true;
     private volatile ByteBuffer writeBuffer;
 
@@ -58,12 +76,56 @@ public class SocketBufferHandler {
 
     public SocketBufferHandler(int readBufferSize, int writeBufferSize, boolean direct) {
         this.direct = direct;
+        this.readBufferSize = readBufferSize;
         if (direct) {
             readBuffer = ByteBuffer.allocateDirect(readBufferSize);
             writeBuffer = ByteBuffer.allocateDirect(writeBufferSize);
         } else {
-            readBuffer = ByteBuffer.allocate(readBufferSize);
+            // wsdeck: taken on first use (see the class description)
+            readBuffer = (readBufferSize == 0) ? ByteBuffer.allocate(0) : NO_BYTES;
             writeBuffer = ByteBuffer.allocate(writeBufferSize);
+        }
+    }
+
+
+    /** wsdeck: the read buffer, taken from the thread's spare (or new) if none is held. */
+    private ByteBuffer heldReadBuffer() {
+        ByteBuffer buffer = readBuffer;
+        if (buffer != NO_BYTES) {
+            return buffer;
+        }
+        ByteBuffer[] spare = SPARE_READ_BUFFER.get();
+        buffer = spare[0];
+        if (buffer != null && buffer.capacity() == readBufferSize) {
+            spare[0] = null;
+        } else {
+            buffer = ByteBuffer.allocate(readBufferSize);
+        }
+        // empty, in the mode the handler is in
+        if (readBufferConfiguredForWrite) {
+            buffer.clear();
+        } else {
+            buffer.position(0).limit(0);
+        }
+        readBuffer = buffer;
+        return buffer;
+    }
+
+
+    /**
+     * wsdeck: hands the read buffer back to the calling thread if nothing waits in it. For the thread that reads the
+     * connection, between its reads.
+     */
+    public void releaseReadBuffer() {
+        ByteBuffer buffer = readBuffer;
+        if (buffer == NO_BYTES || direct || !isReadBufferEmpty()) {
+            return;
+        }
+        readBuffer = NO_BYTES;
+        readBufferConfiguredForWrite = true;
+        ByteBuffer[] spare = SPARE_READ_BUFFER.get();
+        if (spare[0] == null) {
+            spare[0] = buffer;
         }
     }
 
@@ -99,7 +161,7 @@ public class SocketBufferHandler {
 
 
     public ByteBuffer getReadBuffer() {
-        return readBuffer;
+        return heldReadBuffer(); // wsdeck: see the class description
     }
 
 
@@ -113,6 +175,7 @@ public class SocketBufferHandler {
 
 
     public void unReadReadBuffer(ByteBuffer returnedData) {
+        heldReadBuffer(); // wsdeck: see the class description
         if (isReadBufferEmpty()) {
             configureReadBufferForWrite();
             readBuffer.put(returnedData);
@@ -226,7 +289,8 @@ public class SocketBufferHandler {
 
     public void expand(int newSize) {
         configureReadBufferForWrite();
-        readBuffer = ByteBufferUtils.expand(readBuffer, newSize);
+        readBuffer = ByteBufferUtils.expand(heldReadBuffer(), newSize); // wsdeck: heldReadBuffer(), see above
+        readBufferSize = Math.max(readBufferSize, readBuffer.capacity()); // wsdeck: what later ones must have
         // wsdeck: not the write buffer (see the class description)
     }
 

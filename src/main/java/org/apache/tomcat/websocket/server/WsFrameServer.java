@@ -86,6 +86,8 @@ public class WsFrameServer extends WsFrameBase {
                 }
             } finally {
                 returnInputBuffer();
+                // wsdeck: and the socket's read buffer if it is empty (see SocketBufferHandler)
+                socketWrapper.getSocketBufferHandler().releaseReadBuffer();
             }
         }
     }

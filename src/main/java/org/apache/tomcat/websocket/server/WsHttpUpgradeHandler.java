@@ -141,6 +141,9 @@ public class WsHttpUpgradeHandler implements InternalHttpUpgradeHandler {
             t.setContextClassLoader(cl);
             // wsdeck: the client waits for the 101 before it sends anything
             writeUpgradeAnswer();
+            // wsdeck: the socket's read buffer goes back to this thread until the session's first read, unless bytes
+            // the client sent behind its handshake wait in it (see org.apache.tomcat.util.net.SocketBufferHandler)
+            socketWrapper.getSocketBufferHandler().releaseReadBuffer();
         }
     }
 
