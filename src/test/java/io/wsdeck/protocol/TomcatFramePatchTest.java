@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * handshake's {@code 101} in the same write as the session's first frame ({@code Http11OutputBuffer},
  * {@code WsHttpUpgradeHandler}, {@code WsRemoteEndpointImplServer}), the TLS channel ({@code SecureNioChannel}:
  * the records read before a client's half-close are decrypted before its end of stream is reported, network buffers
- * lent per thread) and the socket's buffers ({@code SocketBufferHandler}: TLS grows the read buffer only). The wire
- * and memory tests show the behaviour; these show the copies are the classes in use and still match the Tomcat
- * they were taken from.
+ * lent per thread) and the socket's buffers ({@code SocketBufferHandler}: the read buffer lent per thread, and the
+ * only one TLS grows). The wire and memory tests show the behaviour; these show the copies are the classes in use and
+ * still match the Tomcat they were taken from.
  */
 class TomcatFramePatchTest {
 
