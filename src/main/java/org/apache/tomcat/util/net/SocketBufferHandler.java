@@ -114,11 +114,12 @@ public class SocketBufferHandler {
 
     /**
      * wsdeck: hands the read buffer back to the calling thread if nothing waits in it. For the thread that reads the
-     * connection, between its reads.
+     * connection, between its reads, or after the read that closed it. Buffers without room (those of EMPTY, which a
+     * closed connection is given) are never handed out.
      */
     public void releaseReadBuffer() {
         ByteBuffer buffer = readBuffer;
-        if (buffer == NO_BYTES || direct || !isReadBufferEmpty()) {
+        if (buffer.capacity() == 0 || direct || !isReadBufferEmpty()) {
             return;
         }
         readBuffer = NO_BYTES;

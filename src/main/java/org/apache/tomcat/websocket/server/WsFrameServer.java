@@ -24,6 +24,7 @@ import org.apache.coyote.http11.upgrade.UpgradeInfo;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.SocketBufferHandler;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.apache.tomcat.util.res.StringManager;
@@ -67,6 +68,10 @@ public class WsFrameServer extends WsFrameBase {
     private void onDataAvailable() throws IOException {
         // wsdeck: the input buffer is lent for the read and handed back if no part of a frame is left in it
         borrowInputBuffer();
+        // wsdeck: the socket's buffers as they are now: a close during the read swaps them for Tomcat's empty ones,
+        // and the read buffer of the closed connection is then handed back all the same (its channel is never given
+        // to another connection, see io.wsdeck.config.ContainerTuning)
+        SocketBufferHandler socketBuffers = socketWrapper.getSocketBufferHandler();
         // wsdeck: replies to what this read brought are written together at its end (WsRemoteEndpointImplBase)
         WsRemoteEndpointImplBase remote = remoteEndpoint();
         if (remote != null) {
@@ -87,7 +92,7 @@ public class WsFrameServer extends WsFrameBase {
             } finally {
                 returnInputBuffer();
                 // wsdeck: and the socket's read buffer if it is empty (see SocketBufferHandler)
-                socketWrapper.getSocketBufferHandler().releaseReadBuffer();
+                socketBuffers.releaseReadBuffer();
             }
         }
     }

@@ -36,6 +36,7 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.SSLSupport;
+import org.apache.tomcat.util.net.SocketBufferHandler;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.apache.tomcat.util.res.StringManager;
@@ -105,6 +106,8 @@ public class WsHttpUpgradeHandler implements InternalHttpUpgradeHandler {
     @Override
     public void init(WebConnection connection) {
         this.connection = connection;
+        // wsdeck: the socket's buffers as they are now: a close during onOpen swaps them for Tomcat's empty ones
+        SocketBufferHandler socketBuffers = socketWrapper.getSocketBufferHandler();
         if (serverEndpointConfig == null) {
             throw new IllegalStateException(sm.getString("wsHttpUpgradeHandler.noPreInit"));
         }
@@ -143,7 +146,7 @@ public class WsHttpUpgradeHandler implements InternalHttpUpgradeHandler {
             writeUpgradeAnswer();
             // wsdeck: the socket's read buffer goes back to this thread until the session's first read, unless bytes
             // the client sent behind its handshake wait in it (see org.apache.tomcat.util.net.SocketBufferHandler)
-            socketWrapper.getSocketBufferHandler().releaseReadBuffer();
+            socketBuffers.releaseReadBuffer();
         }
     }
 
