@@ -71,7 +71,8 @@ import org.apache.tomcat.util.res.StringManager;
  * wait for the socket. Tomcat gave every connection both for its whole life, a third of what an idle wss session
  * held on the heap. The buffers of the TLS handshake itself come from the same spares, so a new connection no
  * longer allocates them either. Kept as Tomcat has them with {@code socket.directSslBuffer} (direct buffers, which
- * {@link #free()} releases with the channel).
+ * {@link #free()} releases with the channel). The methods that use the outgoing buffer are synchronized, since a
+ * close from another thread can meet a write (see the fields).
  * <p>
  * See org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
  */
@@ -121,7 +122,11 @@ public class SecureNioChannel extends NioChannel {
 
     // wsdeck: the network buffers lent per thread (see the class description). A buffer in use is out of its
     // thread's slot and in one connection's field, so nothing is ever shared; NO_NET_BYTES, with no room, stands for
-    // "none held" and reads as empty wherever Tomcat asks what is pending.
+    // "none held" and reads as empty wherever Tomcat asks what is pending. netInBuffer is only ever used by the thread
+    // that reads. netOutBuffer is used by whichever thread writes or closes, and a close from another thread can meet
+    // a write (a slow consumer's, the heartbeat's, shutdown's): the methods that wrap into it, flush it or look at it
+    // are synchronized, so that no thread hands it back while another still wraps into it (which would let a third
+    // connection take it mid-wrap), and a close_notify no longer lands in the middle of a record being written.
     private static final ByteBuffer NO_NET_BYTES = ByteBuffer.allocate(0);
 
     private static final ThreadLocal<NetSpares> NET_SPARES = ThreadLocal.withInitial(NetSpares::new);
@@ -558,7 +563,7 @@ public class SecureNioChannel extends NioChannel {
      *
      * @throws IOException An IO error occurred
      */
-    protected SSLEngineResult handshakeWrap(boolean doWrite) throws IOException {
+    protected synchronized SSLEngineResult handshakeWrap(boolean doWrite) throws IOException {
         // this should never be called with a network buffer that contains data
         // so we can clear it here.
         // wsdeck: after the handshake (a read that met a post-handshake message) it may hold none
@@ -654,7 +659,7 @@ public class SecureNioChannel extends NioChannel {
      * @throws IOException if there is data on the outgoing network buffer, and we are unable to flush it
      */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (closing) {
             return;
         }
@@ -974,7 +979,7 @@ public class SecureNioChannel extends NioChannel {
      * @throws IOException If some other I/O error occurs
      */
     @Override
-    public int write(ByteBuffer src) throws IOException {
+    public synchronized int write(ByteBuffer src) throws IOException {
         checkInterruptStatus();
         if (src == this.netOutBuffer) {
             return sc.write(src);
@@ -1023,7 +1028,7 @@ public class SecureNioChannel extends NioChannel {
     }
 
     @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    public synchronized long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         checkInterruptStatus();
         // Are we closing or closed?
         SSLEngine sslEngine = this.sslEngine;
@@ -1061,12 +1066,12 @@ public class SecureNioChannel extends NioChannel {
     }
 
     @Override
-    public int getOutboundRemaining() {
+    public synchronized int getOutboundRemaining() {
         return netOutBuffer.remaining();
     }
 
     @Override
-    public boolean flushOutbound() throws IOException {
+    public synchronized boolean flushOutbound() throws IOException {
         int remaining = netOutBuffer.remaining();
         flush(netOutBuffer);
         int remaining2 = netOutBuffer.remaining();
