@@ -45,7 +45,8 @@ public class SocketBufferHandler {
     // Declared before EMPTY, which is built while the class initialises.
     private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
 
-    private static final ThreadLocal<ByteBuffer[]> SPARE_READ_BUFFER = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    // Two per thread, as a thread reads both ws:// connections and wss ones, whose buffers differ in size.
+    private static final ThreadLocal<ByteBuffer[]> SPARE_READ_BUFFERS = ThreadLocal.withInitial(() -> new ByteBuffer[2]);
 
     static SocketBufferHandler EMPTY = new SocketBufferHandler(0, 0, false) {
         @Override
@@ -94,13 +95,7 @@ public class SocketBufferHandler {
         if (buffer != NO_BYTES) {
             return buffer;
         }
-        ByteBuffer[] spare = SPARE_READ_BUFFER.get();
-        buffer = spare[0];
-        if (buffer != null && buffer.capacity() == readBufferSize) {
-            spare[0] = null;
-        } else {
-            buffer = ByteBuffer.allocate(readBufferSize);
-        }
+        buffer = takeSpare(SPARE_READ_BUFFERS.get(), readBufferSize);
         // empty, in the mode the handler is in
         if (readBufferConfiguredForWrite) {
             buffer.clear();
@@ -124,10 +119,37 @@ public class SocketBufferHandler {
         }
         readBuffer = NO_BYTES;
         readBufferConfiguredForWrite = true;
-        ByteBuffer[] spare = SPARE_READ_BUFFER.get();
-        if (spare[0] == null) {
-            spare[0] = buffer;
+        keepSpare(SPARE_READ_BUFFERS.get(), buffer);
+    }
+
+
+    /**
+     * wsdeck: keeps {@code buffer} among {@code spares}, one of each size at most (a thread reads one connection at a
+     * time): in an empty place, else in place of the last (a third size is rare: a TLS engine asking for more room).
+     */
+    private static void keepSpare(ByteBuffer[] spares, ByteBuffer buffer) {
+        int empty = -1;
+        for (int i = 0; i < spares.length; i++) {
+            if (spares[i] == null) {
+                empty = (empty < 0) ? i : empty;
+            } else if (spares[i].capacity() == buffer.capacity()) {
+                return;
+            }
         }
+        spares[(empty < 0) ? spares.length - 1 : empty] = buffer;
+    }
+
+
+    /** wsdeck: a spare of exactly {@code size} bytes out of {@code spares}, else a new buffer. */
+    private static ByteBuffer takeSpare(ByteBuffer[] spares, int size) {
+        for (int i = 0; i < spares.length; i++) {
+            ByteBuffer spare = spares[i];
+            if (spare != null && spare.capacity() == size) {
+                spares[i] = null;
+                return spare;
+            }
+        }
+        return ByteBuffer.allocate(size);
     }
 
 
