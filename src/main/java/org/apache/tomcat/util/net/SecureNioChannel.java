@@ -129,40 +129,47 @@ public class SecureNioChannel extends NioChannel {
     // connection take it mid-wrap), and a close_notify no longer lands in the middle of a record being written.
     private static final ByteBuffer NO_NET_BYTES = ByteBuffer.allocate(0);
 
-    private static final ThreadLocal<NetSpares> NET_SPARES = ThreadLocal.withInitial(NetSpares::new);
+    // indexes of the thread's two spares
+    private static final int IN = 0;
+    private static final int OUT = 1;
 
-    private static final class NetSpares {
-        ByteBuffer in;
-        ByteBuffer out;
-    }
+    private static final ThreadLocal<ByteBuffer[]> NET_SPARES = ThreadLocal.withInitial(() -> new ByteBuffer[2]);
 
     private final boolean lendNetBuffers;
 
     /** wsdeck: the size the buffers must have: DEFAULT_NET_BUFFER_SIZE, or the engine's packet size if larger. */
     private int netBufferSize = DEFAULT_NET_BUFFER_SIZE;
 
-    /** wsdeck: before netInBuffer is read into, a buffer from the thread's spares (or a new one) if none is held. */
+    /** wsdeck: the thread's spare for records going {@code direction} if it is large enough, else a new buffer. */
+    private ByteBuffer takeNetSpare(int direction) {
+        ByteBuffer[] spares = NET_SPARES.get();
+        ByteBuffer spare = spares[direction];
+        if (spare != null && spare.capacity() >= netBufferSize) {
+            spares[direction] = null;
+            return spare;
+        }
+        return ByteBuffer.allocate(netBufferSize);
+    }
+
+    /** wsdeck: {@code buffer} becomes the thread's spare for records going {@code direction}, unless it has one. */
+    private static void keepNetSpare(int direction, ByteBuffer buffer) {
+        ByteBuffer[] spares = NET_SPARES.get();
+        if (spares[direction] == null) {
+            spares[direction] = buffer;
+        }
+    }
+
+    /** wsdeck: before netInBuffer is read into, a buffer (empty, ready to be filled) if none is held. */
     private void borrowNetIn() {
         if (netInBuffer.capacity() == 0) {
-            NetSpares spares = NET_SPARES.get();
-            ByteBuffer spare = spares.in;
-            if (spare != null && spare.capacity() >= netBufferSize) {
-                spares.in = null;
-                spare.clear();
-            } else {
-                spare = ByteBuffer.allocate(netBufferSize);
-            }
-            netInBuffer = spare;
+            netInBuffer = takeNetSpare(IN).clear();
         }
     }
 
     /** wsdeck: after a read, netInBuffer goes back to the thread unless part of a record waits in it. */
     private void returnNetIn() {
         if (lendNetBuffers && handshakeComplete && netInBuffer.capacity() != 0 && netInBuffer.position() == 0) {
-            NetSpares spares = NET_SPARES.get();
-            if (spares.in == null) {
-                spares.in = netInBuffer;
-            }
+            keepNetSpare(IN, netInBuffer);
             netInBuffer = NO_NET_BYTES;
         }
     }
@@ -170,25 +177,14 @@ public class SecureNioChannel extends NioChannel {
     /** wsdeck: before something is wrapped into netOutBuffer, a buffer (empty, ready to be flushed) if none is held. */
     private void borrowNetOut() {
         if (netOutBuffer.capacity() == 0) {
-            NetSpares spares = NET_SPARES.get();
-            ByteBuffer spare = spares.out;
-            if (spare != null && spare.capacity() >= netBufferSize) {
-                spares.out = null;
-            } else {
-                spare = ByteBuffer.allocate(netBufferSize);
-            }
-            spare.position(0).limit(0);
-            netOutBuffer = spare;
+            netOutBuffer = takeNetSpare(OUT).position(0).limit(0);
         }
     }
 
     /** wsdeck: once netOutBuffer is flushed, it goes back to the thread. */
     private void returnNetOut() {
         if (lendNetBuffers && handshakeComplete && netOutBuffer.capacity() != 0 && !netOutBuffer.hasRemaining()) {
-            NetSpares spares = NET_SPARES.get();
-            if (spares.out == null) {
-                spares.out = netOutBuffer;
-            }
+            keepNetSpare(OUT, netOutBuffer);
             netOutBuffer = NO_NET_BYTES;
         }
     }
