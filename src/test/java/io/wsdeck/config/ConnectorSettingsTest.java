@@ -1,11 +1,9 @@
 package io.wsdeck.config;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
-import org.apache.catalina.connector.Connector;
-import org.apache.coyote.AbstractProtocol;
+import io.wsdeck.support.TomcatEndpoints;
 import org.apache.tomcat.util.net.NioEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -63,16 +60,9 @@ class ConnectorSettingsTest {
 	}
 
 	private List<NioEndpoint> endpoints() {
-		Connector[] connectors = ((TomcatWebServer) this.context.getWebServer()).getTomcat()
-			.getService()
-			.findConnectors();
-		assertThat(connectors).hasSize(2);
-		return Arrays.stream(connectors).map(ConnectorSettingsTest::endpoint).toList();
-	}
-
-	private static NioEndpoint endpoint(Connector connector) {
-		AbstractProtocol<?> protocol = (AbstractProtocol<?>) connector.getProtocolHandler();
-		return (NioEndpoint) ReflectionTestUtils.invokeMethod(protocol, "getEndpoint");
+		List<NioEndpoint> endpoints = TomcatEndpoints.all(this.context);
+		assertThat(endpoints).hasSize(2);
+		return endpoints;
 	}
 
 }

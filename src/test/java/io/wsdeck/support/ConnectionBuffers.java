@@ -1,16 +1,12 @@
 package io.wsdeck.support;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.List;
 
-import org.apache.catalina.connector.Connector;
 import org.apache.coyote.Processor;
 import org.apache.tomcat.util.net.NioChannel;
-import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SecureNioChannel;
 
-import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.util.ReflectionTestUtils;
 
@@ -26,14 +22,8 @@ public final class ConnectionBuffers {
 
 	/** The channels of the upgraded (WebSocket) connections on {@code port}, waiting for their next read. */
 	public static List<NioChannel> webSocketChannels(WebServerApplicationContext context, int port) {
-		Connector[] connectors = ((TomcatWebServer) context.getWebServer()).getTomcat().getService().findConnectors();
-		Connector connector = Arrays.stream(connectors)
-			.filter((candidate) -> candidate.getLocalPort() == port)
-			.findFirst()
-			.orElseThrow();
-		NioEndpoint endpoint = (NioEndpoint) ReflectionTestUtils.invokeMethod(connector.getProtocolHandler(),
-				"getEndpoint");
-		return endpoint.getConnections()
+		return TomcatEndpoints.onPort(context, port)
+			.getConnections()
 			.stream()
 			.filter((wrapper) -> wrapper.getCurrentProcessor() instanceof Processor processor && processor.isUpgrade())
 			.map((wrapper) -> wrapper.getSocket())
