@@ -48,7 +48,7 @@ class ContainerTuning {
 	 * gave a new client 20 bytes of pongs in front of its {@code 101} in two runs of four. Any close made outside the
 	 * reading thread (a slow consumer's, the heartbeat's, shutdown's) can meet a write of the reading thread the same
 	 * way. Without the cache a late write finds its own closed socket. New channels cost an allocation per connection
-	 * (a few KiB for {@code ws://}, about 20 KiB for wss, whose network buffers are lent per thread), and closed
+	 * (a few KiB, over wss too: the read buffer and TLS's network buffers are lent per thread), and closed
 	 * connections no longer keep up to 1/32 of the heap in cached buffers.
 	 */
 	@Bean
