@@ -27,7 +27,7 @@ import java.util.Map;
  * @param jitWait {@code BENCH_JIT_WAIT} seconds (30): the most an echo or churn warm-up is extended while a JVM
  * server's JIT compilers are still busy ({@link io.wsdeck.bench.measure.Window})
  * @param churnWindow {@code BENCH_CHURN_SECS} (8)
- * @param churnMax {@code BENCH_CHURN_MAX} (500000): most sessions one churn run opens
+ * @param churnMax {@code BENCH_CHURN_MAX} (2000000): most sessions one churn run opens, warm-up included
  * @param idleCount {@code BENCH_IDLE_COUNT} (8000): idle sessions; lowered to fit the open-files limit
  * @param idleWarm {@code BENCH_IDLE_WARM} (200): sessions opened and closed before the idle baseline
  * @param settle {@code BENCH_SETTLE_SECS} (3): quiet time before each memory reading
@@ -79,7 +79,7 @@ record Settings(List<String> servers, List<String> tests, int rounds, Duration e
 				read.positive("BENCH_LARGE_N", 7), read.positive("BENCH_LARGE_WARMUPS", 2),
 				read.positive("BENCH_CHURN_WORKERS", 16), read.seconds("BENCH_CHURN_WARMUP", 8),
 				read.seconds("BENCH_JIT_WAIT", 30),
-				read.seconds("BENCH_CHURN_SECS", 8), read.positive("BENCH_CHURN_MAX", 500_000),
+				read.seconds("BENCH_CHURN_SECS", 8), read.positive("BENCH_CHURN_MAX", 2_000_000),
 				read.positive("BENCH_IDLE_COUNT", 8000), read.positive("BENCH_IDLE_WARM", 200),
 				read.seconds("BENCH_SETTLE_SECS", 3), read.positive("BENCH_CLIENT_THREADS", 2),
 				Path.of(env.getOrDefault("BENCH_JAVA_HOME", System.getProperty("java.home")), "bin", "java"),

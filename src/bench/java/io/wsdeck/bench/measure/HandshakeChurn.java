@@ -15,8 +15,9 @@ import io.wsdeck.bench.report.JsonLine;
 /**
  * {@code churn}: W workers, each looping through whole sessions: connect, upgrade, one text echo, close handshake.
  * After a warm-up ({@link Window}), a measured window gives complete cycles (handshakes) per second and the
- * server's CPU time per handshake. Bounded by the time and by a maximum number of cycles; a failed cycle counts as
- * started, not done.
+ * server's CPU time per handshake. Bounded by the time and by a maximum number of cycles, warm-up included; a run
+ * that reaches the maximum before its window ends fails rather than report the rate of a half-idle window. A failed
+ * cycle counts as started, not done.
  */
 public final class HandshakeChurn {
 
@@ -42,6 +43,9 @@ public final class HandshakeChurn {
 
 	/** Set once the window has ended: workers finish their cycle and start no other. */
 	private volatile boolean stopped;
+
+	/** Set when a worker found the maximum reached while the churn was still meant to run. */
+	private volatile boolean exhausted;
 
 	private CountDownLatch finished;
 
@@ -70,6 +74,11 @@ public final class HandshakeChurn {
 				line.put("unfinished_workers", this.finished.getCount());
 			}
 		}
+		if (this.exhausted) {
+			// The workers stopped early, so the window's rate would be that of a server idle for part of it.
+			throw new IllegalStateException("the churn reached BENCH_CHURN_MAX (" + this.maxCycles
+					+ " cycles) before its window ended: raise it, or shorten BENCH_CHURN_WARMUP");
+		}
 		long cycles = this.counted.get();
 		usage.perUnit(line, cycles, "server_us_per_handshake");
 		synchronized (this.cycleTimes) {
@@ -84,6 +93,7 @@ public final class HandshakeChurn {
 	/** A worker's next cycle, or its end once the time or the count is up. */
 	private void next(Client client, Target target) {
 		if (this.stopped || this.started.incrementAndGet() > this.maxCycles) {
+			this.exhausted |= !this.stopped;
 			this.finished.countDown();
 			return;
 		}
