@@ -83,24 +83,29 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 			servlet.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		}
 		WsdeckProperties.Endpoints paths = this.properties.endpoints();
-		TextEchoHandler text = new TextEchoHandler(this.properties.echo().greeting());
+		String greeting = this.properties.echo().greeting();
+		boolean greets = !greeting.isEmpty();
+		TextEchoHandler text = new TextEchoHandler(greeting);
 		BinaryEchoHandler binary = new BinaryEchoHandler();
-		register(handlers, Endpoint.MIXED, paths.mixed(), new MixedEchoHandler(text, binary),
+		register(handlers, Endpoint.MIXED, paths.mixed(), new MixedEchoHandler(text, binary), greets,
 				"it echoes text and binary messages and greets each client.");
-		register(handlers, Endpoint.TEXT, paths.text(), text,
+		register(handlers, Endpoint.TEXT, paths.text(), text, greets,
 				"it echoes text messages, greets each client, and closes with 1003 on binary.");
-		register(handlers, Endpoint.BINARY, paths.binary(), binary,
+		register(handlers, Endpoint.BINARY, paths.binary(), binary, false,
 				"it echoes binary messages and closes with 1003 on text.");
-		register(handlers, Endpoint.ECHO, paths.echo(), new MixedEchoHandler(new TextEchoHandler(""), binary),
+		register(handlers, Endpoint.ECHO, paths.echo(), new MixedEchoHandler(new TextEchoHandler(""), binary), false,
 				"the plain echo: it echoes text and binary messages and sends nothing else (for conformance suites).");
-		register(handlers, Endpoint.LAB, paths.lab(), this.lab,
+		register(handlers, Endpoint.LAB, paths.lab(), this.lab, false,
 				"its text messages are commands that make the server misbehave on purpose (send \"help\").",
 				new LabHandshake(this.refusal));
 	}
 
-	/** @param own the endpoint's own handshake interceptors, run after the protocol and origin checks */
+	/**
+	 * @param greets whether the endpoint's sessions send a frame as they open (see {@link WsdeckHandshakeHandler})
+	 * @param own the endpoint's own handshake interceptors, run after the protocol and origin checks
+	 */
 	private void register(WebSocketHandlerRegistry handlers, Endpoint endpoint, String path, WebSocketHandler echo,
-			String description, HandshakeInterceptor... own) {
+			boolean greets, String description, HandshakeInterceptor... own) {
 		WsdeckProperties.Push push = this.properties.push();
 		WsdeckProperties.Endpoints endpoints = this.properties.endpoints();
 		WebSocketHandler handler = new ManagedSessionHandler(new TickingHandler(echo, this.ticker), endpoint,
@@ -122,7 +127,7 @@ class WebSocketEndpoints implements WebSocketConfigurer {
 		// taken out again (oneOriginCheckPerEndpoint).
 		handlers.addHandler(handler, path)
 			.setHandshakeHandler(
-					new WsdeckHandshakeHandler(endpoints.subprotocols(), this.properties.compression()))
+					new WsdeckHandshakeHandler(endpoints.subprotocols(), this.properties.compression(), greets))
 			.addInterceptors(interceptors.toArray(HandshakeInterceptor[]::new))
 			.setAllowedOriginPatterns(endpoints.allowedOrigins().toArray(String[]::new));
 	}

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import io.wsdeck.config.WsdeckProperties.Compression;
 
 import org.apache.tomcat.websocket.PerMessageDeflate;
+import org.apache.tomcat.websocket.server.WsHttpUpgradeHandler;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.ServerHttpRequest;
@@ -27,7 +28,8 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 /**
  * Spring's handshake with wsdeck's negotiation settings: the subprotocols it speaks (the first one the client offers
  * that is in the list, RFC 6455 4.2.2, compared as written), whether permessage-deflate may be negotiated, and
- * whether its compressors keep their window between messages.
+ * whether its compressors keep their window between messages; and, for Tomcat, whether the endpoint's sessions
+ * greet, which decides when the {@code 101} is written.
  */
 public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 
@@ -37,10 +39,14 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 
 	private final List<String> subprotocols;
 
-	public WsdeckHandshakeHandler(List<String> subprotocols, Compression compression) {
+	/**
+	 * @param greets whether a session sends a frame as soon as it opens: its {@code 101} then waits to leave with
+	 * that frame, where any other session's is written before it opens (see Tomcat's {@code WsHttpUpgradeHandler})
+	 */
+	public WsdeckHandshakeHandler(List<String> subprotocols, Compression compression, boolean greets) {
 		super(new TomcatUpgrade(!compression.enabled() ? HidingExtensions::new
 				: compression.contextTakeover() ? UnaryOperator.identity() : NoContextTakeoverOffers::new,
-				(int) compression.minSize().toBytes()));
+				(int) compression.minSize().toBytes(), greets));
 		this.compression = compression.enabled();
 		this.subprotocols = List.copyOf(subprotocols);
 		setSupportedProtocols(subprotocols.toArray(String[]::new));
@@ -75,7 +81,8 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 	 * header, rewritten: hidden ({@link HidingExtensions}) or with each offer amended ({@link NoContextTakeoverOffers}).
 	 * Tomcat sees the request without the list of its header names ({@link HeaderNamesHidden}); Spring's session
 	 * keeps the headers as they came. The size below which messages go out uncompressed reaches wsdeck's copy of
-	 * Tomcat's {@code PerMessageDeflate} along the handshake's thread.
+	 * Tomcat's {@code PerMessageDeflate} along the handshake's thread, and whether the session greets its copy of
+	 * {@code WsHttpUpgradeHandler}.
 	 */
 	private static final class TomcatUpgrade extends StandardWebSocketUpgradeStrategy {
 
@@ -83,9 +90,12 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 
 		private final int minCompressedSize;
 
-		TomcatUpgrade(UnaryOperator<HttpServletRequest> rewrite, int minCompressedSize) {
+		private final boolean greets;
+
+		TomcatUpgrade(UnaryOperator<HttpServletRequest> rewrite, int minCompressedSize, boolean greets) {
 			this.rewrite = rewrite;
 			this.minCompressedSize = minCompressedSize;
+			this.greets = greets;
 		}
 
 		@Override
@@ -94,8 +104,10 @@ public class WsdeckHandshakeHandler extends DefaultHandshakeHandler {
 				Map<String, Object> attributes) {
 			TokenListsForSpring.restore(request, attributes);
 			ServerHttpRequest forTomcat = forTomcat(request);
-			PerMessageDeflate.negotiateWith(this.minCompressedSize, () -> super.upgrade(forTomcat, response,
-					selectedProtocol, selectedExtensions, user, wsHandler, attributes));
+			Runnable upgrade = () -> super.upgrade(forTomcat, response, selectedProtocol, selectedExtensions, user,
+					wsHandler, attributes);
+			PerMessageDeflate.negotiateWith(this.minCompressedSize,
+					this.greets ? () -> WsHttpUpgradeHandler.answerWithFirstFrame(upgrade) : upgrade);
 		}
 
 		/** The request as Tomcat's upgrade should read it, with Spring's session given the headers as they came. */

@@ -37,8 +37,9 @@ import org.apache.tomcat.util.res.StringManager;
  * {@code 101 Switching Protocols} that answers a WebSocket handshake is left in the socket's write buffer instead of
  * being written on its own, so that the first frame the new session sends (the greeting of {@code /ws} and
  * {@code /ws/text}) leaves in the same write. Tomcat wrote the 101 and then the greeting, two system calls and two
- * TCP segments for every handshake. wsdeck's copy of WsHttpUpgradeHandler writes the 101 once the session has
- * opened, whether it sent anything or not, and its copy of WsRemoteEndpointImplServer writes a frame behind it. See
+ * TCP segments for every handshake. wsdeck's copy of WsHttpUpgradeHandler writes the 101 (before the session
+ * opens, unless the session greets; see its answerWithFirstFrame), and its copy of WsRemoteEndpointImplServer writes
+ * a frame behind it while it waits. See
  * org.apache.tomcat.websocket.WsFrameBase for why and how classes are shadowed.
  */
 public class Http11OutputBuffer implements HttpOutputBuffer {
