@@ -93,7 +93,9 @@ public final class HandshakeChurn {
 	/** A worker's next cycle, or its end once the time or the count is up. */
 	private void next(Client client, Target target) {
 		if (this.stopped || this.started.incrementAndGet() > this.maxCycles) {
-			this.exhausted |= !this.stopped;
+			if (!this.stopped) {
+				this.exhausted = true; // only ever set: a read-modify-write could put back another thread's false
+			}
 			this.finished.countDown();
 			return;
 		}
