@@ -151,8 +151,10 @@ public class WsHttpUpgradeHandler implements InternalHttpUpgradeHandler {
             throw new IllegalArgumentException(e);
         } finally {
             t.setContextClassLoader(cl);
-            // wsdeck: the 101, if it still waits (see answerWithFirstFrame): the client waits for it to send anything
-            writeUpgradeAnswer();
+            if (answerWithFirstFrame) {
+                // wsdeck: the 101, unless the first frame took it along: the client waits for it to send anything
+                writeUpgradeAnswer();
+            }
             // wsdeck: the socket's read buffer goes back to this thread until the session's first read, unless bytes
             // the client sent behind its handshake wait in it (see org.apache.tomcat.util.net.SocketBufferHandler)
             socketBuffers.releaseReadBuffer();
