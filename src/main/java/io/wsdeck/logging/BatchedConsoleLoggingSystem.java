@@ -4,9 +4,13 @@ import java.time.Duration;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.wsdeck.config.WsdeckProperties;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +60,31 @@ public class BatchedConsoleLoggingSystem extends LogbackLoggingSystem {
 		buffered.setContext(console.getContext());
 		buffered.setName(CONSOLE);
 		buffered.setTarget(console.getTarget());
-		buffered.setEncoder(console.getEncoder());
+		buffered.setEncoder(colourlessWhenPlain(console.getEncoder()));
 		buffered.setFlushDelay(flushDelay);
 		console.getCopyOfAttachedFiltersList().forEach(buffered::addFilter);
 		buffered.start();
 		return buffered;
+	}
+
+	/**
+	 * Spring Boot's console pattern again, laid out by a {@link ColourlessWhenPlainLayout}. Any other encoder
+	 * (structured logging's, say) is kept as it is.
+	 */
+	static Encoder<ILoggingEvent> colourlessWhenPlain(Encoder<ILoggingEvent> encoder) {
+		if (!(encoder instanceof PatternLayoutEncoder boot)) {
+			return encoder;
+		}
+		PatternLayout layout = new ColourlessWhenPlainLayout();
+		layout.setContext(boot.getContext());
+		layout.setPattern(boot.getPattern());
+		layout.start();
+		LayoutWrappingEncoder<ILoggingEvent> colourless = new LayoutWrappingEncoder<>();
+		colourless.setContext(boot.getContext());
+		colourless.setLayout(layout);
+		colourless.setCharset(boot.getCharset());
+		colourless.start();
+		return colourless;
 	}
 
 	/**
