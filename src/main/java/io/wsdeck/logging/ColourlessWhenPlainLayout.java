@@ -2,7 +2,6 @@ package io.wsdeck.logging;
 
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.pattern.CompositeConverter;
 import ch.qos.logback.core.pattern.Converter;
 import ch.qos.logback.core.pattern.PostCompileProcessor;
 
@@ -51,7 +50,7 @@ final class ColourlessWhenPlainLayout extends PatternLayout {
 			boolean plain) {
 		for (Converter<ILoggingEvent> c = converter; c != null; c = c.getNext()) {
 			if (plain && c instanceof ColorConverter color && color.getFormattingInfo() == null) {
-				write(((CompositeConverter<ILoggingEvent>) color).getChildConverter(), line, event, true);
+				write(color.getChildConverter(), line, event, true);
 			}
 			else {
 				c.write(line, event);
