@@ -28,8 +28,9 @@ import org.springframework.util.ClassUtils;
 /**
  * Spring Boot's Logback setup, unchanged (patterns, {@code logging.*} properties, the file appender), except that its
  * console appender is a {@link BufferedConsoleAppender} with {@code wsdeck.logging.console-flush-delay}, laying its
- * pattern out with a {@link ColourlessWhenPlainLayout} (the same text). Only Spring Boot's defaults are touched: a Logback configuration of the operator's own ({@code logback-spring.xml},
- * {@code logging.config}) is used as written.
+ * pattern out with a {@link ColourlessWhenPlainLayout} (the same text). Only Spring Boot's defaults are touched: a
+ * Logback configuration of the operator's own ({@code logback-spring.xml}, {@code logging.config}) is used as
+ * written.
  */
 public class BatchedConsoleLoggingSystem extends LogbackLoggingSystem {
 
