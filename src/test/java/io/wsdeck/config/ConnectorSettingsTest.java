@@ -3,6 +3,7 @@ package io.wsdeck.config;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.wsdeck.handshake.IncompleteRequestProtocol;
 import io.wsdeck.support.TomcatEndpoints;
 import org.apache.tomcat.util.net.NioEndpoint;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,14 @@ class ConnectorSettingsTest {
 	@Test
 	void bothConnectorsDropASilentConnectionAfter20Seconds() {
 		assertThat(endpoints()).allSatisfy((endpoint) -> assertThat(endpoint.getConnectionTimeout()).isEqualTo(20_000));
+	}
+
+	/** Both answer a request cut short with a 408 saying what was missing (IncompleteRequestTest shows it). */
+	@Test
+	void bothConnectorsAnswerARequestCutShort() {
+		assertThat(TomcatEndpoints.connectors(this.context)).hasSize(2)
+			.allSatisfy((connector) -> assertThat(connector.getProtocolHandler())
+				.isInstanceOf(IncompleteRequestProtocol.class));
 	}
 
 	private List<NioEndpoint> endpoints() {

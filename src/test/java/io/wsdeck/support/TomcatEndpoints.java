@@ -33,7 +33,8 @@ public final class TomcatEndpoints {
 			.orElseThrow();
 	}
 
-	private static Connector[] connectors(WebServerApplicationContext context) {
+	/** Every connector: the ws:// one, and the wss one when TLS is on. */
+	public static Connector[] connectors(WebServerApplicationContext context) {
 		return ((TomcatWebServer) context.getWebServer()).getTomcat().getService().findConnectors();
 	}
 
