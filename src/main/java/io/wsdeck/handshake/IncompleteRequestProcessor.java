@@ -60,7 +60,8 @@ final class IncompleteRequestProcessor extends Http11Processor {
 		RequestSoFar soFar = RequestSoFar.of(this.request);
 		String waited = waitOf(this.protocol.getConnectionTimeout());
 		String client = clientOf(socketWrapper);
-		log.info("Closed connection from {} with 408 after {} without more of the request: {}", client, waited, soFar.summary());
+		log.info("Closed connection from {} with 408 after {} without more of the request: {}", client, waited,
+				soFar.summary());
 		byte[] body = ("Nothing more of the request came for " + waited + " (server.tomcat.connection-timeout). "
 				+ soFar.explanation() + "\n").getBytes(StandardCharsets.UTF_8);
 		byte[] head = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: "
