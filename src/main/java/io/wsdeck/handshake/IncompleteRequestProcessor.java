@@ -59,7 +59,7 @@ final class IncompleteRequestProcessor extends Http11Processor {
 	private void answer(SocketWrapperBase<?> socketWrapper) {
 		RequestSoFar soFar = RequestSoFar.of(this.request);
 		String waited = waitOf(this.protocol.getConnectionTimeout());
-		String client = clientOf(socketWrapper);
+		String client = ClientText.address(socketWrapper.getRemoteAddr(), socketWrapper.getRemotePort());
 		log.info("Closed connection from {} with 408 after {} without more of the request: {}", client, waited,
 				soFar.summary());
 		byte[] body = ("Nothing more of the request came for " + waited + " (server.tomcat.connection-timeout). "
@@ -76,12 +76,6 @@ final class IncompleteRequestProcessor extends Http11Processor {
 		catch (IOException ex) {
 			log.debug("The 408 to {} could not be written: {}", client, ex.toString());
 		}
-	}
-
-	/** As the session lines write a client's address: {@code /127.0.0.1:53210}, {@code /[::1]:53210}. */
-	private static String clientOf(SocketWrapperBase<?> socketWrapper) {
-		String address = socketWrapper.getRemoteAddr();
-		return "/" + (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + socketWrapper.getRemotePort();
 	}
 
 	/** 20000 → "20 s", 1500 → "1500 ms". */

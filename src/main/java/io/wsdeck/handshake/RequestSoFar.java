@@ -10,7 +10,7 @@ import org.apache.tomcat.util.http.MimeHeaders;
 /**
  * How far an unfinished HTTP request got, read off Tomcat's request as its parser left it: the parts of the request
  * line it finished, and the names of the headers it began. For the line that {@link IncompleteRequestProcessor} logs
- * and the {@code 408} it answers. What the client sent is shortened and stripped of control characters first.
+ * and the {@code 408} it answers. What the client sent is made {@linkplain ClientText#printable printable} first.
  * @param method the method, or {@code null} if the request line stopped before it ended
  * @param target the path and query, or {@code null} if the request line stopped before them
  * @param protocol the protocol ({@code HTTP/1.1}), or {@code null} if the request line did not end
@@ -18,17 +18,13 @@ import org.apache.tomcat.util.http.MimeHeaders;
  */
 record RequestSoFar(String method, String target, String protocol, List<String> headerNames) {
 
-	/** Long enough for any path a person reads, short enough for a log line. */
-	static final int MAX_PART_LENGTH = 200;
-
 	/** Header names listed; more are counted. */
 	static final int MAX_NAMES_LISTED = 12;
 
 	static RequestSoFar of(Request request) {
 		String target = text(request.requestURI());
-		String query = text(request.queryString());
-		if (target != null && query != null) {
-			target = shortened(target + "?" + query);
+		if (target != null && !request.queryString().isNull()) {
+			target = ClientText.printable(request.requestURI().toString() + "?" + request.queryString().toString());
 		}
 		MimeHeaders headers = request.getMimeHeaders();
 		List<String> names = new ArrayList<>();
@@ -83,20 +79,7 @@ record RequestSoFar(String method, String target, String protocol, List<String> 
 	}
 
 	private static String text(MessageBytes bytes) {
-		if (bytes == null || bytes.isNull()) {
-			return null;
-		}
-		String text = bytes.toString();
-		StringBuilder printable = new StringBuilder(Math.min(text.length(), MAX_PART_LENGTH + 1));
-		for (int i = 0; i < text.length() && printable.length() <= MAX_PART_LENGTH; i++) {
-			char c = text.charAt(i);
-			printable.append((c < 0x20 || c == 0x7f) ? '?' : c);
-		}
-		return shortened(printable.toString());
-	}
-
-	private static String shortened(String text) {
-		return (text.length() > MAX_PART_LENGTH) ? text.substring(0, MAX_PART_LENGTH) + "…" : text;
+		return (bytes == null || bytes.isNull()) ? null : ClientText.printable(bytes.toString());
 	}
 
 }

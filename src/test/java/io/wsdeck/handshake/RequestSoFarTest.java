@@ -50,7 +50,7 @@ class RequestSoFarTest {
 		Request request = requestLine("GET", "/" + "a".repeat(300), null, null);
 		Request control = requestLine("GET", "/ws\u001b[31m", null, null);
 
-		assertThat(RequestSoFar.of(request).target()).hasSize(RequestSoFar.MAX_PART_LENGTH + 1).endsWith("a…");
+		assertThat(RequestSoFar.of(request).target()).hasSize(ClientText.MAX_LENGTH + 1).endsWith("a…");
 		assertThat(RequestSoFar.of(control).target()).isEqualTo("/ws?[31m");
 	}
 

@@ -1,0 +1,28 @@
+package io.wsdeck.handshake;
+
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+
+/**
+ * What Tomcat refuses before any of wsdeck's code runs gets an answer that says why, and a log line: a request that
+ * stops half-way ({@link IncompleteRequestProtocol}, in place of Tomcat's plain HTTP/1.1 protocol) and one that
+ * Tomcat's parser rejects ({@link EarlyRefusalValve}). First among the customizers, because the wss connector
+ * ({@code WssConnector}, last) is created with the factory's protocol.
+ */
+@Component
+class TomcatRefusalsExplained implements WebServerFactoryCustomizer<TomcatWebServerFactory>, Ordered {
+
+	@Override
+	public void customize(TomcatWebServerFactory factory) {
+		factory.setProtocol(IncompleteRequestProtocol.class.getName());
+		factory.addEngineValves(new EarlyRefusalValve());
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+}
