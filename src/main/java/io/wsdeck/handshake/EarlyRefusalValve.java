@@ -27,8 +27,11 @@ final class EarlyRefusalValve extends ValveBase {
 
 	private static final Logger log = LoggerFactory.getLogger(EarlyRefusalValve.class);
 
-	EarlyRefusalValve() {
+	private final EarlyRefusals refusals;
+
+	EarlyRefusalValve(EarlyRefusals refusals) {
 		super(true);
+		this.refusals = refusals;
 	}
 
 	@Override
@@ -40,6 +43,7 @@ final class EarlyRefusalValve extends ValveBase {
 		String reason = reasonFor(request, response);
 		log.info("Refused request from {} before any handler: {} {}",
 				ClientText.address(request.getRemoteAddr(), request.getRemotePort()), response.getStatus(), reason);
+		this.refusals.count(response.getStatus());
 		response.setSuspended(false); // set by Tomcat's sendError, and no valve after this one will lift it
 		response.setContentType("text/plain;charset=UTF-8");
 		PrintWriter body = response.getReporter();

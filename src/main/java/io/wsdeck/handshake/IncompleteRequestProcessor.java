@@ -33,9 +33,13 @@ final class IncompleteRequestProcessor extends Http11Processor {
 
 	private final AbstractHttp11Protocol<?> protocol;
 
-	IncompleteRequestProcessor(AbstractHttp11Protocol<?> protocol, Adapter adapter) {
+	/** {@code null} where no meter registry handed one (a connector built outside Spring's factory). */
+	private final EarlyRefusals refusals;
+
+	IncompleteRequestProcessor(AbstractHttp11Protocol<?> protocol, Adapter adapter, EarlyRefusals refusals) {
 		super(protocol, adapter);
 		this.protocol = protocol;
+		this.refusals = refusals;
 	}
 
 	@Override
@@ -62,6 +66,9 @@ final class IncompleteRequestProcessor extends Http11Processor {
 		String client = ClientText.address(socketWrapper.getRemoteAddr(), socketWrapper.getRemotePort());
 		log.info("Closed connection from {} with 408 after {} without more of the request: {}", client, waited,
 				soFar.summary());
+		if (this.refusals != null) {
+			this.refusals.count(408);
+		}
 		byte[] body = ("Nothing more of the request came for " + waited + " (server.tomcat.connection-timeout). "
 				+ soFar.explanation() + "\n").getBytes(StandardCharsets.UTF_8);
 		byte[] head = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: "

@@ -11,9 +11,16 @@ import org.apache.coyote.http11.Http11NioProtocol;
  */
 public class IncompleteRequestProtocol extends Http11NioProtocol {
 
+	/** Set before the connector starts, so before any processor exists. */
+	private EarlyRefusals refusals;
+
+	void countRefusalsIn(EarlyRefusals refusals) {
+		this.refusals = refusals;
+	}
+
 	@Override
 	protected Processor createProcessor() {
-		return new IncompleteRequestProcessor(this, getAdapter());
+		return new IncompleteRequestProcessor(this, getAdapter(), this.refusals);
 	}
 
 }

@@ -6,12 +6,15 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wsdeck.support.RawHttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -35,6 +38,9 @@ class EarlyRefusalTest {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '^', textBlock = """
 			no Host header       ^ GET /ws HTTP/1.1                          ^ 400 ^ An HTTP/1.1 request has exactly one Host header (RFC 9112 3.2); this one had 0.
@@ -45,6 +51,7 @@ class EarlyRefusalTest {
 			""")
 	void isAnsweredWithTomcatsReasonInPlainTextAndLogged(String what, String head, int status, String reason,
 			CapturedOutput output) throws IOException {
+		double countedBefore = refused(status);
 		try (Socket socket = connect()) {
 			send(socket, head.replace("\\r\\n", "\r\n") + "\r\n" + HANDSHAKE_HEADERS + "\r\n");
 
@@ -55,6 +62,7 @@ class EarlyRefusalTest {
 			assertThat(response.bodyText()).startsWith(reason).doesNotContain("<html");
 			await().untilAsserted(() -> assertThat(output).contains("Refused request from /127.0.0.1:"
 					+ socket.getLocalPort() + " before any handler: " + status + " " + reason));
+			await().untilAsserted(() -> assertThat(refused(status)).isEqualTo(countedBefore + 1));
 		}
 	}
 
@@ -81,6 +89,12 @@ class EarlyRefusalTest {
 			assertThat(response.header("Content-Type")).isEqualTo("application/json");
 			assertThat(output).doesNotContain("Refused request from /127.0.0.1:" + socket.getLocalPort() + " ");
 		}
+	}
+
+	/** {@code wsdeck.requests.refused} for the status, 0 before the first. */
+	private double refused(int status) {
+		Counter counter = this.meters.find("wsdeck.requests.refused").tag("status", Integer.toString(status)).counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private Socket connect() throws IOException {

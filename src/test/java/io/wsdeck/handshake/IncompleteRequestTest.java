@@ -7,10 +7,13 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wsdeck.support.RawHttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -35,8 +38,12 @@ class IncompleteRequestTest {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@Test
 	void headersWithoutTheEmptyLineAfterThemGet408NamingTheHeadersSoFar(CapturedOutput output) throws IOException {
+		double countedBefore = refused(408);
 		try (Socket socket = connect()) {
 			send(socket, "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n");
 			InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -54,6 +61,7 @@ class IncompleteRequestTest {
 			await().untilAsserted(() -> assertThat(output).contains("Closed connection from " + client(socket)
 					+ " with 408 after 1 s without more of the request: the headers of GET /ws HTTP/1.1 did not end: "
 					+ "2 headers so far (Host, Upgrade), then no empty line"));
+			await().untilAsserted(() -> assertThat(refused(408)).isEqualTo(countedBefore + 1));
 		}
 	}
 
@@ -105,6 +113,12 @@ class IncompleteRequestTest {
 			assertThat(RawHttpResponse.read(new BufferedInputStream(waiting.getInputStream()), "GET").status())
 				.isEqualTo(408);
 		}
+	}
+
+	/** {@code wsdeck.requests.refused} for the status, 0 before the first. */
+	private double refused(int status) {
+		Counter counter = this.meters.find("wsdeck.requests.refused").tag("status", Integer.toString(status)).counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private Socket connect() throws IOException {
