@@ -5,7 +5,7 @@ import org.apache.coyote.http11.Http11NioProtocol;
 
 /**
  * Tomcat's HTTP/1.1 protocol over NIO, whose processors answer a request that stops arriving half-way
- * ({@link IncompleteRequestProcessor}) where Tomcat's close the connection without a word. Both of wsdeck's
+ * ({@link IncompleteRequestProcessor}) where Tomcat's own close the connection without a word. Both of wsdeck's
  * connectors, ws:// and wss://, run it ({@link TomcatRefusalsExplained}); Tomcat creates it by its class name, so it
  * is public and has a public no-argument constructor.
  */
