@@ -22,9 +22,10 @@ record RequestSoFar(String method, String target, String protocol, List<String> 
 	static final int MAX_NAMES_LISTED = 12;
 
 	static RequestSoFar of(Request request) {
-		String target = text(request.requestURI());
-		if (target != null && !request.queryString().isNull()) {
-			target = ClientText.printable(request.requestURI().toString() + "?" + request.queryString().toString());
+		String target = null;
+		if (!request.requestURI().isNull()) {
+			String query = request.queryString().isNull() ? "" : "?" + request.queryString();
+			target = ClientText.printable(request.requestURI() + query);
 		}
 		MimeHeaders headers = request.getMimeHeaders();
 		List<String> names = new ArrayList<>();
@@ -79,7 +80,7 @@ record RequestSoFar(String method, String target, String protocol, List<String> 
 	}
 
 	private static String text(MessageBytes bytes) {
-		return (bytes == null || bytes.isNull()) ? null : ClientText.printable(bytes.toString());
+		return bytes.isNull() ? null : ClientText.printable(bytes.toString());
 	}
 
 }
